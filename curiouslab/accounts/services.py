@@ -1,0 +1,185 @@
+"""Writes of the shared core: invitations and memberships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from curiouslab.accounts.models import (
+    ROLE_ORGANISATION_KINDS,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
+from curiouslab.accounts.roles import forget_roles, roles_for
+from curiouslab.audit import audit_log
+from curiouslab.errors import DomainError
+from curiouslab.mail import Recipient, send_templated_mail
+
+
+def coordinating_org_id(organisation: Organisation) -> int | None:
+    """The coordinating organisation whose coordinators may read this one's audit trail."""
+    if organisation.kind in ("departement", "partner"):
+        return organisation.id
+    return organisation.territory_id
+
+
+def invitable_roles(*, user: User, organisation: Organisation) -> list[str]:
+    """The roles ``user`` may grant in ``organisation`` (empty when none)."""
+    r = roles_for(user)
+    allowed: set[str] = set()
+    if organisation.id in r.orgs(Role.COORDINATOR) or (
+        organisation.territory_id and organisation.territory_id in r.orgs(Role.COORDINATOR)
+    ):
+        allowed |= {
+            role for role, kinds in ROLE_ORGANISATION_KINDS.items() if organisation.kind in kinds
+        }
+    if organisation.id in r.orgs(Role.MUNICIPAL_STAFF):
+        allowed.add(Role.MUNICIPAL_STAFF)
+    if organisation.id in r.orgs(Role.SCHOOL_REFERENT):
+        allowed |= {Role.SCHOOL_REFERENT, Role.STUDENT}
+    return [role for role in Role.values if role in allowed]
+
+
+def invitation_create(
+    *,
+    organisation: Organisation,
+    role: str,
+    email: str,
+    invited_by: User,
+    first_name: str = "",
+    last_name: str = "",
+    discipline: str = "",
+    level: str = "",
+    language: str = "fr",
+) -> Invitation:
+    email = email.strip().lower()
+    if role not in invitable_roles(user=invited_by, organisation=organisation):
+        raise DomainError(_("You may not invite someone with this role to this organisation."))
+    if Membership.objects.filter(
+        user__email__iexact=email, organisation=organisation, role=role, is_active=True
+    ).exists():
+        raise DomainError(_("This person already holds this role in this organisation."))
+    if (
+        Invitation.objects.pending()
+        .filter(email__iexact=email, organisation=organisation, role=role)
+        .exists()
+    ):
+        raise DomainError(_("An invitation for this person and role is already waiting."))
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            organisation=organisation,
+            role=role,
+            discipline=discipline,
+            level=level,
+            invited_by=invited_by,
+            language=language,
+            expires_at=timezone.now() + settings.INVITATION_VALIDITY,
+        )
+        audit_log(
+            actor=invited_by,
+            action="invitation.create",
+            obj=invitation,
+            organisation=coordinating_org_id(organisation),
+            after={"email": email, "role": role, "organisation": organisation.id},
+        )
+        send_templated_mail(
+            recipients=[Recipient(email=email, language=language)],
+            template="accounts/email/invitation",
+            context={
+                "invitation": invitation,
+                "accept_url": settings.SITE_URL
+                + reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
+            },
+        )
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise DomainError(_("This invitation has already been accepted."))
+        if invitation.revoked_at is not None:
+            return invitation
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_log(
+            actor=actor,
+            action="invitation.revoke",
+            obj=invitation,
+            organisation=coordinating_org_id(invitation.organisation),
+        )
+    return invitation
+
+
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> User:
+    """Accept ``invitation``: link it to ``user`` (signed in), or create the account when
+    nobody has the invited address yet. The invited address counts as verified."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise DomainError(_("This invitation has already been used."))
+        if invitation.revoked_at is not None:
+            raise DomainError(_("This invitation has been withdrawn."))
+        if invitation.is_expired:
+            raise DomainError(_("This invitation has expired. Ask for a new one."))
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise DomainError(
+                    _("An account already exists for this address: sign in to accept.")
+                )
+            if not password:
+                raise DomainError(_("Choose a password."))
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                first_name=first_name or invitation.first_name,
+                last_name=last_name or invitation.last_name,
+                language=invitation.language,
+            )
+            EmailAddress.objects.create(
+                user=user, email=invitation.email, primary=True, verified=True
+            )
+        else:
+            EmailAddress.objects.filter(user=user, email__iexact=invitation.email).update(
+                verified=True
+            )
+        membership, created = Membership.objects.get_or_create(
+            user=user,
+            organisation=invitation.organisation,
+            role=invitation.role,
+            defaults={"discipline": invitation.discipline, "level": invitation.level},
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_log(
+            actor=user,
+            action="invitation.accept",
+            obj=invitation,
+            organisation=coordinating_org_id(invitation.organisation),
+            after={"membership": membership.id, "role": invitation.role},
+        )
+    forget_roles(user)
+    return user

@@ -1,0 +1,63 @@
+"""One helper to write the audit log, in the same transaction as the change it records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from curiouslab.accounts.models import AuditLogEntry, Organisation, User
+
+_encoder = DjangoJSONEncoder()
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    return _encoder.default(value)
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of ``obj`` as JSON-friendly data (foreign keys as ids)."""
+    data = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
+        data[name] = _jsonable(value)
+    return data
+
+
+def audit_log(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    organisation: Organisation | int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditLogEntry:
+    """Record that ``actor`` did ``action`` to ``obj``. Must run inside the transaction of the
+    change (``transaction.atomic``), so that the entry and the change land or fail together."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log() must be called inside transaction.atomic().")
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    return AuditLogEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        organisation_id=org_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+    )

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from curiouslab import views as project_views
+from curiouslab.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", project_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("curiouslab.accounts.urls")),
+    path("challenges/", include("challenges.urls")),
+    path("cohorts/", include("cohorts.urls")),
+    path("sessions/", include("sessions.urls")),
+    path("jury/", include("trophies.urls")),
+    path(f"{settings.ADMIN_URL}", admin.site.urls),
+]
+
+handler400 = "curiouslab.views.bad_request"
+handler403 = "curiouslab.views.permission_denied"
+handler404 = "curiouslab.views.page_not_found"
+handler500 = "curiouslab.views.server_error"

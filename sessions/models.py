@@ -1,0 +1,1 @@
+"""Sessions of a cohort, attendance and coaching (issue #5)."""

@@ -1,0 +1,60 @@
+"""The role × URL matrix. Every URL pattern of the project must have a row here, with the
+status each persona gets: an anonymous visitor, each role, and each role in another
+organisation ("other_<role>"). Apps add rows in ``tests/<app>/matrix.py`` as a ``ROWS``
+dict and objects for them with ``build(world)``.
+
+A row: ``Row(expect={persona: status, "default": status}, kwargs=lambda w: {...},
+method="get")``. Personas not named get ``default``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+APP_ORDER = ["accounts", "challenges", "cohorts", "sessions", "trophies"]
+
+ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page
+
+
+@dataclass(frozen=True)
+class Row:
+    expect: dict[str, int]
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda w: {})
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] | None = None
+    query: str = ""
+
+    def status_for(self, persona: str) -> int:
+        if persona in self.expect:
+            return self.expect[persona]
+        if "default" in self.expect:
+            return self.expect["default"]
+        raise KeyError(f"no expected status for {persona}")
+
+
+def app_modules():
+    for app in APP_ORDER:
+        try:
+            yield importlib.import_module(f"tests.{app}.matrix")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{app}.matrix":
+                raise
+
+
+def all_rows() -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for module in app_modules():
+        for name, row in module.ROWS.items():
+            if name in rows:
+                raise ValueError(f"URL name {name} has two rows in the matrix")
+            rows[name] = row
+    return rows
+
+
+def build_all(world) -> None:
+    for module in app_modules():
+        if hasattr(module, "build"):
+            module.build(world)

@@ -1,0 +1,1 @@
+"""Jury, criteria, scores, results, awards and documents (issues #6 and #7)."""
