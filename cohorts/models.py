@@ -170,3 +170,27 @@ class CoachAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach} → {self.team}"
+
+
+class Milestone(models.Model):
+    """A deliverable due by a deadline (first scenario, prototype, final project)."""
+
+    class Kind(models.TextChoices):
+        SCENARIO = "scenario", _("First scenario")
+        PROTOTYPE = "prototype", _("Prototype")
+        FINAL = "final", _("Final project")
+        OTHER = "other", _("Other")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    deadline = models.DateTimeField(_("deadline"))
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["deadline"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Models of the documents (diplomas, trophy certificates, attestations): issue #7."""
