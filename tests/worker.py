@@ -32,7 +32,9 @@ def database_url_of_test_db() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(*, env: dict[str, str] | None = None, concurrency: int = 1, queues: str = "celery"):
+def celery_worker(
+    *, env: dict[str, str] | None = None, concurrency: int = 1, queues: str = "celery"
+):
     """Run ``celery -A curiouslab worker`` until the block ends; yields the Popen."""
     from curiouslab.celery import app
 
@@ -47,10 +49,26 @@ def celery_worker(*, env: dict[str, str] | None = None, concurrency: int = 1, qu
     # Empty the queue first so that messages of earlier tests do not reach this worker.
     app.connection_for_write().default_channel.client.delete(queues)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "curiouslab", "worker", "--loglevel=INFO",
-         f"--concurrency={concurrency}", "-Q", queues, "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=ROOT, env=worker_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "curiouslab",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            "-Q",
+            queues,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=worker_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     previous = app.conf.task_always_eager

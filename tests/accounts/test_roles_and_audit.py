@@ -51,19 +51,36 @@ def test_audit_log_is_rolled_back_with_the_change(world):
     with pytest.raises(ZeroDivisionError), transaction.atomic():
         municipality.name = "Renamed"
         municipality.save(update_fields=["name"])
-        audit_log(actor=world.a.people["coordinator"], action="organisation.rename", obj=municipality,
-                  organisation=world.a.departement, before={"name": "Commune A"}, after={"name": "Renamed"})
+        audit_log(
+            actor=world.a.people["coordinator"],
+            action="organisation.rename",
+            obj=municipality,
+            organisation=world.a.departement,
+            before={"name": "Commune A"},
+            after={"name": "Renamed"},
+        )
         1 / 0  # noqa: B018 - the change fails after the entry was written
     assert not AuditLogEntry.objects.filter(action="organisation.rename").exists()
 
 
 def test_coordinator_reads_only_their_programme_audit_log(world, login):
     with transaction.atomic():
-        audit_log(actor=world.a.people["coordinator"], action="challenge.accept", obj=world.a.municipality,
-                  organisation=world.a.departement, before={"status": "submitted"},
-                  after={"status": "accepted"}, reason="Défi pertinent")
-        audit_log(actor=world.b.people["coordinator"], action="challenge.decline", obj=world.b.municipality,
-                  organisation=world.b.departement, reason="Hors périmètre B")
+        audit_log(
+            actor=world.a.people["coordinator"],
+            action="challenge.accept",
+            obj=world.a.municipality,
+            organisation=world.a.departement,
+            before={"status": "submitted"},
+            after={"status": "accepted"},
+            reason="Défi pertinent",
+        )
+        audit_log(
+            actor=world.b.people["coordinator"],
+            action="challenge.decline",
+            obj=world.b.municipality,
+            organisation=world.b.departement,
+            reason="Hors périmètre B",
+        )
     page = login(world.a.people["coordinator"]).get(reverse("accounts:audit_log")).content.decode()
     assert "challenge.accept" in page and "Défi pertinent" in page and "accepted" in page
     assert "Hors périmètre B" not in page
@@ -76,8 +93,12 @@ def test_audit_log_query_count_does_not_grow(world, login, django_assert_num_que
     def add(n):
         with transaction.atomic():
             for i in range(n):
-                audit_log(actor=world.a.people["coordinator"], action=f"test.{i}", obj=world.a.municipality,
-                          organisation=world.a.departement)
+                audit_log(
+                    actor=world.a.people["coordinator"],
+                    action=f"test.{i}",
+                    obj=world.a.municipality,
+                    organisation=world.a.departement,
+                )
 
     add(1)
     client.get(url)  # warm caches (content types, session)
@@ -106,9 +127,13 @@ def test_invitation_list_query_count_does_not_grow(world, login, django_assert_n
 
     def add(start, n):
         Invitation.objects.bulk_create(
-            Invitation(email=f"p{start + i}@example.org", organisation=world.a.municipality,
-                       role=Role.MUNICIPAL_STAFF, token=f"tok-{start + i}",
-                       expires_at=timezone.now() + datetime.timedelta(days=3))
+            Invitation(
+                email=f"p{start + i}@example.org",
+                organisation=world.a.municipality,
+                role=Role.MUNICIPAL_STAFF,
+                token=f"tok-{start + i}",
+                expires_at=timezone.now() + datetime.timedelta(days=3),
+            )
             for i in range(n)
         )
 
