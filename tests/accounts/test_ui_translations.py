@@ -66,6 +66,8 @@ def test_page_french_by_default_english_after_switch(client, url_name, french, e
     assert french in page
     assert "Aller au contenu principal" in page
     assert english not in page
+    # The switcher names the other language in that language.
+    assert 'value="en" class="btn btn-sm btn-outline-light" lang="en">English</button>' in page
 
     response = client.post(reverse("set_language"), {"language": "en", "next": url})
     assert response.status_code == 302
@@ -76,6 +78,7 @@ def test_page_french_by_default_english_after_switch(client, url_name, french, e
     assert english in page
     assert "Skip to main content" in page
     assert french not in page
+    assert 'lang="fr">Français</button>' in page
 
 
 @pytest.mark.django_db
