@@ -100,6 +100,26 @@ def test_first_tab_focuses_visible_skip_link(page):
     expect(page).to_have_url(re.compile(r"#main$"))
 
 
+def test_keyboard_focus_visible_on_links_buttons_and_fields(page):
+    page.goto("/accounts/login/")
+    seen = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                """() => {
+                    const e = document.activeElement, s = getComputedStyle(e);
+                    return [e.tagName, e.id, s.outlineStyle, parseFloat(s.outlineWidth)];
+                }"""
+            )
+        )
+    tags = {tag for tag, *_ in seen}
+    assert {"A", "BUTTON", "INPUT"} <= tags, seen
+    assert ["INPUT", "id_login"] in [s[:2] for s in seen]
+    for tag, ident, style, width in seen:
+        assert style == "solid" and width >= 2, (tag, ident, style, width)
+
+
 def test_accept_invitation_creates_account_and_signs_in(page, coordinator):
     town = OrganisationFactory(
         kind=OrganisationKind.MUNICIPALITY,
