@@ -9,10 +9,11 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
-from playwright.sync_api import expect
 
 from curiouslab.accounts.models import Invitation, Membership, OrganisationKind, Role, User
 from tests.factories import PASSWORD, OrganisationFactory, member
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
