@@ -214,8 +214,13 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.data.get("recipient_name") or self.data.get("team") or ""
-        return f"{self.get_kind_display()} · {who} · {self.verification_code}"
+        return f"{self.get_kind_display()} · {self.display_name} · {self.verification_code}"
+
+    @property
+    def display_name(self) -> str:
+        """Who or what the document is for: a person, a team or a municipality."""
+        d = self.data or {}
+        return d.get("recipient_name") or d.get("team") or d.get("commune") or ""
 
     @property
     def is_revoked(self) -> bool:

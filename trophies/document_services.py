@@ -689,12 +689,7 @@ def archive_build(*, archive_id: int) -> bool:
             zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as zf,
         ):
             for doc in docs.iterator(chunk_size=200):
-                who = (
-                    doc.data.get("recipient_name")
-                    or doc.data.get("team")
-                    or doc.data.get("commune", "")
-                )
-                arcname = f"{doc.kind}/{_safe_name(who)}-{doc.verification_code}.pdf"
+                arcname = f"{doc.kind}/{_safe_name(doc.display_name)}-{doc.verification_code}.pdf"
                 with default_storage.open(doc.file, "rb") as src, zf.open(arcname, "w") as dst:
                     shutil.copyfileobj(src, dst, 256 * 1024)
                 count += 1
