@@ -416,9 +416,12 @@ def queue_rendering(document_ids: list[int]) -> None:
         )
 
 
-def documents_issue(*, cohort: Cohort, kind: str, actor: User | None) -> list[Document]:
+def documents_issue(
+    *, cohort: Cohort, kind: str, actor: User | None, dispatch: bool = True
+) -> list[Document]:
     """Create one pending document for each eligible recipient without a live one, and
-    queue their rendering after commit. Issuing again creates only what is missing."""
+    queue their rendering after commit (``dispatch=False``: the caller renders them, as the
+    demo seed does). Issuing again creates only what is missing."""
     if kind not in DocumentKind.values:
         raise DomainError(_("Unknown kind of document."))
     with transaction.atomic():
@@ -450,7 +453,8 @@ def documents_issue(*, cohort: Cohort, kind: str, actor: User | None) -> list[Do
             organisation=cohort.programme.organisation_id,
             after={"kind": kind, "count": len(created)},
         )
-        queue_rendering([d.pk for d in created])
+        if dispatch:
+            queue_rendering([d.pk for d in created])
     return created
 
 
