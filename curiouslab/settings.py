@@ -169,7 +169,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Documents whose worker or message was lost are rendered again (trophies.tasks).
+    "trophies-requeue-stuck-documents": {
+        "task": "trophies.requeue_stuck_documents",
+        "schedule": timedelta(minutes=2),
+    },
 }
+
+# Documents (trophies): a document pending or rendering for longer than this is re-queued;
+# workers render chunks of this many; DOCUMENTS_QUEUE routes their tasks to a named queue.
+DOCUMENTS_STALE_SECONDS = env_int("DOCUMENTS_STALE_SECONDS", 600, minimum=1)
+DOCUMENTS_CHUNK_SIZE = env_int("DOCUMENTS_CHUNK_SIZE", 20, minimum=1)
+DOCUMENTS_QUEUE = env_str("DOCUMENTS_QUEUE", "") or None
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
