@@ -1,37 +1,36 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from curiouslab.errors import DomainError
 from sessions.models import Session, SessionKind
 from trophies.models import SCALE_LIMIT, AwardCategory, Normalisation, TieBreak
 
-STEP_CHOICES = [("", _l("—"))] + list(TieBreak.choices)
+STEP_CHOICES = [("", _("—"))] + list(TieBreak.choices)
 
 
 class JuryForm(forms.Form):
-    cohort = forms.ModelChoiceField(label=_l("Cohort"), queryset=None)
-    name = forms.CharField(label=_l("Name"), max_length=200)
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
     closing_session = forms.ModelChoiceField(
-        label=_l("Closing session"), queryset=None, required=False
+        label=_("Closing session"), queryset=None, required=False
     )
-    scale_min = forms.IntegerField(label=_l("Lowest mark"), min_value=0, max_value=SCALE_LIMIT)
-    scale_max = forms.IntegerField(label=_l("Highest mark"), min_value=1, max_value=SCALE_LIMIT)
+    scale_min = forms.IntegerField(label=_("Lowest mark"), min_value=0, max_value=SCALE_LIMIT)
+    scale_max = forms.IntegerField(label=_("Highest mark"), min_value=1, max_value=SCALE_LIMIT)
     comment_required = forms.BooleanField(
-        label=_l("A comment is required with each mark"), required=False
+        label=_("A comment is required with each mark"), required=False
     )
-    normalisation = forms.ChoiceField(label=_l("Normalisation"), choices=Normalisation.choices)
-    tie_break_1 = forms.ChoiceField(label=_l("Tie-break, first step"), choices=STEP_CHOICES)
+    normalisation = forms.ChoiceField(label=_("Normalisation"), choices=Normalisation.choices)
+    tie_break_1 = forms.ChoiceField(label=_("Tie-break, first step"), choices=STEP_CHOICES)
     tie_break_2 = forms.ChoiceField(
-        label=_l("Tie-break, second step"), choices=STEP_CHOICES, required=False
+        label=_("Tie-break, second step"), choices=STEP_CHOICES, required=False
     )
     tie_break_3 = forms.ChoiceField(
-        label=_l("Tie-break, third step"), choices=STEP_CHOICES, required=False
+        label=_("Tie-break, third step"), choices=STEP_CHOICES, required=False
     )
     audience_award = forms.BooleanField(
-        label=_l("Audience award: people present at the closing session vote"), required=False
+        label=_("Audience award: people present at the closing session vote"), required=False
     )
 
     def __init__(self, *args, cohorts, jury=None, **kwargs):
@@ -88,12 +87,12 @@ class JuryForm(forms.Form):
 
 
 class JurorForm(forms.Form):
-    email = forms.EmailField(label=_l("E-mail address"))
-    name = forms.CharField(label=_l("First and last name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail address"))
+    name = forms.CharField(label=_("First and last name"), max_length=200, required=False)
 
 
 class FinalistForm(forms.Form):
-    team = forms.ModelChoiceField(label=_l("Team"), queryset=None)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,9 +100,9 @@ class FinalistForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    name = forms.CharField(label=_l("Name"), max_length=120)
-    description = forms.CharField(label=_l("Description"), widget=forms.Textarea, required=False)
-    weight = forms.IntegerField(label=_l("Weight"), min_value=1, max_value=100, initial=1)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=100, initial=1)
 
     def __init__(self, *args, jury, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,12 +123,12 @@ class CriterionForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(label=_l("Name"), max_length=120)
-    basis = forms.ChoiceField(label=_l("Decided by"), choices=AwardCategory.Basis.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    basis = forms.ChoiceField(label=_("Decided by"), choices=AwardCategory.Basis.choices)
     position = forms.IntegerField(
-        label=_l("Place in the ranking"), min_value=1, max_value=50, initial=1, required=False
+        label=_("Place in the ranking"), min_value=1, max_value=50, initial=1, required=False
     )
-    criterion = forms.ModelChoiceField(label=_l("Criterion"), queryset=None, required=False)
+    criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=None, required=False)
 
     def __init__(self, *args, jury, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,12 +136,12 @@ class CategoryForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(label=_l("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class AudienceVoteForm(forms.Form):
     finalist = forms.ModelChoiceField(
-        label=_l("Your favourite project"),
+        label=_("Your favourite project"),
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
@@ -318,9 +318,9 @@ def category_remove(request, pk: int, category_pk: int):
 
 
 TRANSITION_MESSAGES = {
-    JuryStatus.OPEN: _l("Voting is open."),
-    JuryStatus.CLOSED: _l("Voting is closed."),
-    JuryStatus.PUBLISHED: _l("The results are published."),
+    JuryStatus.OPEN: gettext_lazy("Voting is open."),
+    JuryStatus.CLOSED: gettext_lazy("Voting is closed."),
+    JuryStatus.PUBLISHED: gettext_lazy("The results are published."),
 }
 
 
