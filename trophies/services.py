@@ -454,6 +454,7 @@ def _refuse_unless_open(status: str) -> None:
 class SheetOutcome:
     changed: int
     missing: list
+    scores: dict
 
 
 def score_sheet_save(
@@ -522,10 +523,16 @@ def score_sheet_save(
                 unique_fields=["member", "finalist", "criterion"],
                 update_fields=["value", "comment", "updated_at"],
             )
-            saved = Score.objects.filter(
-                member=member, finalist=finalist, criterion_id__in=list(before)
-            )
-            for score in saved:
+            if any(score.pk is None for score in writes):  # databases that return no ids
+                writes = list(
+                    Score.objects.filter(
+                        member=member, finalist=finalist, criterion_id__in=list(before)
+                    )
+                )
+            for score in writes:
+                # Related objects already at hand: the audit entry's text costs no query.
+                score.member, score.finalist = member, finalist
+                score.criterion = criteria[score.criterion_id]
                 audit_log(
                     actor=actor,
                     action="score.create" if before[score.criterion_id] is None else "score.update",
@@ -534,9 +541,9 @@ def score_sheet_save(
                     before=before[score.criterion_id],
                     after={"value": score.value, "comment": score.comment},
                 )
-            existing.update({s.criterion_id: s for s in saved})
+            existing.update({score.criterion_id: score for score in writes})
     missing = missing_for_sheet(jury, list(criteria.values()), existing)
-    return SheetOutcome(changed=len(writes), missing=missing)
+    return SheetOutcome(changed=len(writes), missing=missing, scores=existing)
 
 
 def casting_vote_cast(*, jury: Jury, finalist: Finalist, actor: User) -> Finalist:

@@ -34,6 +34,7 @@ from trophies.forms import (
 )
 from trophies.models import AudienceVote, AwardCategory, Criterion, Finalist, JuryMember, JuryStatus
 from trophies.selectors import (
+    SheetRow,
     exclusions_for,
     finalists_of,
     juries_for_audience,
@@ -410,7 +411,7 @@ def jury_report(request, pk: int):
 def _seat(request, pk: int):
     jury = get_object_or_404(juries_of_juror(request.user), pk=pk)
     member = jury.members.get(user=request.user)
-    member.jury = jury
+    member.jury, member.user = jury, request.user
     return jury, member
 
 
@@ -430,16 +431,21 @@ def sheet_save(request, pk: int, finalist_pk: int):
     finalist = get_object_or_404(
         Finalist.objects.select_related("team", "challenge"), jury=jury, pk=finalist_pk
     )
-    error = None
+    error = outcome = None
     try:
         marks = sheet_marks_from_post(request.POST)
-        services.score_sheet_save(
+        outcome = services.score_sheet_save(
             jury=jury, member=member, finalist=finalist, marks=marks, actor=request.user
         )
     except DomainError as exc:
         error = exc.message
     if request.htmx:
-        row = sheet_for(jury, member, finalist=finalist).rows[0]
+        if outcome is not None:
+            row = SheetRow(
+                finalist=finalist, scores=outcome.scores, missing=outcome.missing, excluded=[]
+            )
+        else:
+            row = sheet_for(jury, member, finalist=finalist).rows[0]
         return render(
             request,
             "trophies/jury/partials/sheet_status.html",
