@@ -1,6 +1,6 @@
 """The role × URL matrix. Every URL pattern of the project must have a row here, with the
 status each persona gets: an anonymous visitor, each role, and each role in another
-organisation ("other_<role>"). Apps add rows in ``tests/<app>/matrix.py`` as a ``ROWS``
+organisation ("other_<role>"). Apps add rows in the modules of MATRIX_MODULES as a ``ROWS``
 dict and objects for them with ``build(world)``.
 
 A row: ``Row(expect={persona: status, "default": status}, kwargs=lambda w: {...},
@@ -14,7 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-APP_ORDER = ["accounts", "challenges", "cohorts", "sessions", "trophies"]
+# Matrix modules in build order (each module's build() may use what earlier ones made).
+MATRIX_MODULES = [
+    "tests.accounts.matrix",
+    "tests.challenges.matrix",
+    "tests.cohorts.matrix",
+    "tests.sessions.matrix",
+    "tests.trophies.matrix",
+    "tests.trophies.document_matrix",
+]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page
 
@@ -36,11 +44,11 @@ class Row:
 
 
 def app_modules():
-    for app in APP_ORDER:
+    for name in MATRIX_MODULES:
         try:
-            yield importlib.import_module(f"tests.{app}.matrix")
+            yield importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"tests.{app}.matrix":
+            if exc.name != name:
                 raise
 
 

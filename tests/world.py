@@ -3,7 +3,7 @@ a user of the same role in another organisation ("other_*" personas).
 
 Side A: the département "Hauts-de-Seine" with its programme and cohort, a municipality and a
 school attached to it. Side B: the same shape in another département. Each app adds its own
-objects in ``tests/<app>/matrix.py`` (``build(world)``), run in APP_ORDER.
+objects in ``tests/<app>/matrix.py`` (``build(world)``), run in the order of tests.matrix.MATRIX_MODULES.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ imported at the end of this module."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,312 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} — {self.team}"
+
+
+class JuryStatus(models.TextChoices):
+    SETUP = "setup", _("Being set up")
+    OPEN = "open", _("Voting open")
+    CLOSED = "closed", _("Voting closed")
+    PUBLISHED = "published", _("Results published")
+
+
+class Normalisation(models.TextChoices):
+    NONE = "none", _("None: raw scores")
+    ZSCORE = "zscore", _("Z-score per juror (a strict and a lenient juror weigh the same)")
+
+
+class TieBreak(models.TextChoices):
+    FIRST_CRITERION = "first_criterion", _("Higher mark on the first criterion")
+    LOWER_SPREAD = "lower_spread", _("Lower spread (the jury agrees more)")
+    CHAIR = "chair", _("The chair's casting vote")
+
+
+SCALE_LIMIT = 20  # the widest scale a jury may use (0–20, the French school scale)
+
+
+class Jury(models.Model):
+    """The jury of a cohort's closing session: its scale, rules and voting window."""
+
+    cohort = models.ForeignKey(
+        "cohorts.Cohort", on_delete=models.CASCADE, related_name="juries", verbose_name=_("cohort")
+    )
+    closing_session = models.ForeignKey(
+        "meetings.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="juries",
+        verbose_name=_("closing session"),
+        limit_choices_to={"kind": "closing"},
+    )
+    name = models.CharField(_("name"), max_length=200)
+    scale_min = models.PositiveSmallIntegerField(_("lowest mark"), default=0)
+    scale_max = models.PositiveSmallIntegerField(_("highest mark"), default=5)
+    comment_required = models.BooleanField(
+        _("comment required"),
+        default=False,
+        help_text=_("Each mark must come with a comment for the sheet to be complete."),
+    )
+    normalisation = models.CharField(
+        _("normalisation"), max_length=20, choices=Normalisation.choices, default=Normalisation.NONE
+    )
+    tie_break = models.JSONField(
+        _("tie-break chain"),
+        default=list,
+        blank=True,
+        help_text=_("Applied in order when two projects have the same result."),
+    )
+    audience_award = models.BooleanField(
+        _("audience award"),
+        default=False,
+        help_text=_("People present at the closing session vote for their favourite project."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=JuryStatus.choices, default=JuryStatus.SETUP
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chair"),
+    )
+    opened_at = models.DateTimeField(_("voting opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("voting closed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("jury")
+        verbose_name_plural = _("juries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scale_min__lt=models.F("scale_max"))
+                & models.Q(scale_max__lte=SCALE_LIMIT),
+                name="jury_scale_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_setup(self) -> bool:
+        return self.status == JuryStatus.SETUP
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == JuryStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (JuryStatus.CLOSED, JuryStatus.PUBLISHED)
+
+    @property
+    def scale(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
+
+    def tie_break_labels(self) -> list[str]:
+        labels = dict(TieBreak.choices)
+        return [str(labels.get(step, step)) for step in self.tie_break]
+
+
+class JuryMember(models.Model):
+    """A juror of one jury. Invited by e-mail: ``user`` is set once the account exists."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jury_memberships",
+    )
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    invitation = models.ForeignKey(
+        "accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("juror")
+        verbose_name_plural = _("jurors")
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "email"], name="jurymember_unique_email"),
+            models.UniqueConstraint(fields=["jury", "user"], name="jurymember_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        if self.user_id and self.user:
+            return str(self.user)
+        return self.name or self.email
+
+
+class Finalist(models.Model):
+    """A team (with its challenge) presented to the jury."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="finalists")
+    team = models.ForeignKey("cohorts.Team", on_delete=models.PROTECT, related_name="+")
+    challenge = models.ForeignKey(
+        "challenges.Challenge", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order of presentation"), default=0)
+    casting_priority = models.PositiveSmallIntegerField(
+        _("chair's casting vote"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the chair to break a tie: 1 ranks first among the tied projects."),
+    )
+
+    class Meta:
+        verbose_name = _("finalist")
+        verbose_name_plural = _("finalists")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "team"], name="finalist_once_per_jury")
+        ]
+
+    def __str__(self) -> str:
+        return self.team.name
+
+
+class Criterion(models.Model):
+    """A weighted criterion with a description of each mark of the scale."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+    levels = models.JSONField(
+        _("description of each mark"),
+        default=dict,
+        blank=True,
+        help_text=_("What each mark of the scale means, by mark."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "name"], name="criterion_unique_name"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="criterion_weight_min"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def level_list(self, jury: Jury) -> list[tuple[int, str]]:
+        return [(v, self.levels.get(str(v), "")) for v in jury.scale]
+
+
+class AwardCategory(models.Model):
+    """A trophy the vote decides: a place in the overall ranking, the best mark on one
+    criterion, or the audience's favourite."""
+
+    class Basis(models.TextChoices):
+        RANKING = "ranking", _("Place in the overall ranking")
+        CRITERION = "criterion", _("Best mark on a criterion")
+        AUDIENCE = "audience", _("Audience vote")
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=120)
+    basis = models.CharField(_("decided by"), max_length=20, choices=Basis.choices)
+    position = models.PositiveSmallIntegerField(_("place in the ranking"), default=1)
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("criterion"),
+    )
+
+    class Meta:
+        verbose_name = _("award category")
+        verbose_name_plural = _("award categories")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "name"], name="awardcategory_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConflictDeclaration(models.Model):
+    """A conflict of interest a juror declares for a project, with the reason."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="declarations")
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="declarations")
+    finalist = models.ForeignKey(Finalist, on_delete=models.CASCADE, related_name="declarations")
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "finalist"], name="conflict_once_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ✕ {self.finalist}"
+
+
+class Score(models.Model):
+    """One mark of one juror for one project on one criterion. The database holds exactly one
+    per triple; the jury's scale is checked by the service (and bounded here)."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="scores")
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="scores")
+    finalist = models.ForeignKey(Finalist, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("mark"))
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "finalist", "criterion"], name="score_once_per_juror_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0) & models.Q(value__lte=SCALE_LIMIT),
+                name="score_value_on_scale",
+            ),
+        ]
+        indexes = [models.Index(fields=["jury", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.finalist} · {self.criterion}: {self.value}"
+
+
+class AudienceVote(models.Model):
+    """One vote per person present at the closing session."""
+
+    jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="audience_votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    finalist = models.ForeignKey(Finalist, on_delete=models.CASCADE, related_name="audience_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audience vote")
+        verbose_name_plural = _("audience votes")
+        constraints = [
+            models.UniqueConstraint(fields=["jury", "user"], name="audiencevote_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.finalist}"
 
 
 from trophies.document_models import *  # noqa: E402,F403

@@ -1,0 +1,96 @@
+"""Conflicts of interest, enforced by the server and shown to the coordinator."""
+
+import pytest
+from django.urls import reverse
+
+from cohorts.models import CoachAssignment, TeamMember
+from curiouslab.accounts.models import AuditLogEntry, Membership, Role
+from tests.factories import UserFactory
+from tests.trophies.factories import juror, ready_jury
+from trophies.models import ConflictDeclaration, Score
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(world):
+    jury, _m, finalists, crits = ready_jury(world.a.cohort, jurors=0, finalists=3)
+    seat = juror(jury, world.a.people["juror"])
+    return jury, seat, finalists, crits
+
+
+def _try(client, jury, finalist, crits):
+    data = {f"mark-{c.pk}": "3" for c in crits}
+    return client.post(
+        reverse("trophies:sheet_save", args=[jury.pk, finalist.pk]), data, HTTP_HX_REQUEST="true"
+    )
+
+
+def test_juror_of_the_projects_municipality_cannot_score_it(world, as_user, setting):
+    jury, seat, finalists, crits = setting
+    Membership.objects.create(
+        user=seat.user, organisation=finalists[0].challenge.municipality, role=Role.MUNICIPAL_STAFF
+    )
+    client = as_user(seat.user)
+    response = _try(client, jury, finalists[0], crits)
+    assert response.status_code == 400
+    assert "membre de la commune du projet" in response.content.decode()
+    assert not Score.objects.exists()
+    assert _try(client, jury, finalists[1], crits).status_code == 200
+
+
+def test_juror_of_a_school_of_the_team_cannot_score_it(world, as_user, setting):
+    jury, seat, finalists, crits = setting
+    Membership.objects.create(
+        user=seat.user, organisation=world.a.school, role=Role.SCHOOL_REFERENT
+    )
+    TeamMember.objects.create(
+        team=finalists[1].team,
+        cohort=jury.cohort,
+        user=UserFactory(),
+        school=world.a.school,
+        discipline="design",
+    )
+    response = _try(as_user(seat.user), jury, finalists[1], crits)
+    assert "membre d&#x27;une école de l&#x27;équipe" in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_juror_who_coached_the_team_cannot_score_it(world, as_user, setting):
+    jury, seat, finalists, crits = setting
+    CoachAssignment.objects.create(team=finalists[2].team, coach=seat.user)
+    response = _try(as_user(seat.user), jury, finalists[2], crits)
+    assert "a accompagné l&#x27;équipe" in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_declared_conflict_blocks_scoring_and_is_audited(world, as_user, setting):
+    jury, seat, finalists, crits = setting
+    client = as_user(seat.user)
+    client.post(
+        reverse("trophies:conflict_declare", args=[jury.pk, finalists[0].pk]),
+        {"reason": "Mon neveu est dans l'équipe"},
+    )
+    declaration = ConflictDeclaration.objects.get()
+    assert declaration.member == seat and declaration.finalist == finalists[0]
+    assert AuditLogEntry.objects.filter(action="jury.conflict_declare").exists()
+    response = _try(client, jury, finalists[0], crits)
+    assert "déclaré : Mon neveu" in response.content.decode()
+    assert not Score.objects.exists()
+    sheet = client.get(reverse("trophies:sheet", args=[jury.pk])).content.decode()
+    assert "Vous ne notez pas ce projet." in sheet
+    assert "0 projet(s) complet(s) sur 2" in sheet
+
+
+def test_excluded_pairs_are_shown_to_the_coordinator_and_logged_at_opening(world, as_user):
+    jury, _m, finalists, _c = ready_jury(world.a.cohort, jurors=0, status="setup")
+    seat = juror(jury, world.a.people["juror"])
+    CoachAssignment.objects.create(team=finalists[0].team, coach=seat.user)
+    client = as_user(world.a.people["coordinator"])
+    page = client.get(reverse("trophies:jury_detail", args=[jury.pk])).content.decode()
+    assert "a accompagné l&#x27;équipe" in page and str(finalists[0].team) in page
+    client.post(reverse("trophies:jury_transition", args=[jury.pk, "open"]))
+    entry = AuditLogEntry.objects.get(action="jury.exclusions")
+    assert entry.after["excluded"] == [
+        {"juror": seat.pk, "finalist": finalists[0].pk, "reasons": ["a accompagné l'équipe"]}
+    ]

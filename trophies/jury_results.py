@@ -1,0 +1,300 @@
+"""The jury's results: a pure computation from the marks, shown with its arithmetic.
+
+For each project and each juror with a complete sheet: the weighted mean of the marks,
+Σ(weight × mark) ÷ Σ weight. With z-score normalisation each mark is first replaced by
+(mark − the juror's mean) ÷ the juror's standard deviation, over all of that juror's marks,
+so that a strict and a lenient juror weigh the same. The project's result is the mean of
+its jurors' weighted means; the spread is their (population) standard deviation. Projects
+with the same result are separated by the tie-break chain declared before voting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from trophies.models import Criterion, Finalist, Jury, JuryMember, Normalisation, TieBreak
+
+PRECISION = 9  # results equal to this many decimals are a tie
+
+
+def fmt(value: float | None, places: int = 2) -> str:
+    if value is None:
+        return "—"
+    return number_format(round(value, places), places)
+
+
+@dataclass
+class JurorStats:
+    member: JuryMember
+    mean: float
+    sd: float
+    count: int
+
+
+@dataclass
+class JurorLine:
+    member: JuryMember
+    marks: list[tuple[Criterion, int, float]]  # criterion, raw mark, value used
+    weighted: float
+    expression: str
+
+
+@dataclass
+class FinalistResult:
+    finalist: Finalist
+    lines: list[JurorLine] = field(default_factory=list)
+    incomplete: list[JuryMember] = field(default_factory=list)
+    excluded: list[JuryMember] = field(default_factory=list)
+    score: float | None = None
+    mean_expression: str = ""
+    spread: float | None = None
+    criterion_means: dict[int, float] = field(default_factory=dict)
+    audience_votes: int = 0
+    rank: int | None = None
+    tie_notes: list[str] = field(default_factory=list)
+    unresolved_tie: bool = False
+
+    @property
+    def key(self) -> float:
+        return -math.inf if self.score is None else round(self.score, PRECISION)
+
+
+@dataclass
+class Results:
+    jury: Jury
+    criteria: list[Criterion]
+    rows: list[FinalistResult]
+    juror_stats: list[JurorStats]
+    normalised: bool
+
+    @property
+    def unresolved(self) -> list[FinalistResult]:
+        return [r for r in self.rows if r.unresolved_tie]
+
+    def at_rank(self, rank: int) -> list[FinalistResult]:
+        return [r for r in self.rows if r.rank == rank]
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _pstdev(values: list[float]) -> float:
+    if len(values) < 2:
+        return 0.0
+    m = _mean(values)
+    return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
+
+
+def compute(
+    *,
+    jury: Jury,
+    criteria: list[Criterion],
+    finalists: list[Finalist],
+    members: list[JuryMember],
+    scores: list[tuple[int, int, int, int]],
+    excluded: set[tuple[int, int]],
+    audience: dict[int, int] | None = None,
+) -> Results:
+    """``scores`` are (member id, finalist id, criterion id, value) tuples."""
+    normalised = jury.normalisation == Normalisation.ZSCORE
+    criterion_ids = [c.id for c in criteria]
+    total_weight = sum(c.weight for c in criteria)
+    marks: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for mid, fid, cid, value in scores:
+        if (mid, fid) not in excluded and cid in criterion_ids:
+            marks[(mid, fid)][cid] = value
+
+    stats: dict[int, JurorStats] = {}
+    for m in members:
+        values = [v for (mid, _f), d in marks.items() if mid == m.id for v in d.values()]
+        if values:
+            stats[m.id] = JurorStats(m, _mean(values), _pstdev(values), len(values))
+
+    def used(mid: int, value: int) -> float:
+        if not normalised:
+            return float(value)
+        st = stats[mid]
+        return 0.0 if st.sd == 0 else (value - st.mean) / st.sd
+
+    rows = []
+    for f in finalists:
+        row = FinalistResult(finalist=f, audience_votes=(audience or {}).get(f.id, 0))
+        per_criterion: dict[int, list[float]] = defaultdict(list)
+        for m in members:
+            if (m.id, f.id) in excluded:
+                row.excluded.append(m)
+                continue
+            d = marks.get((m.id, f.id), {})
+            if len(d) < len(criteria) or not criteria:
+                row.incomplete.append(m)
+                continue
+            triples = [(c, d[c.id], used(m.id, d[c.id])) for c in criteria]
+            weighted = sum(c.weight * u for c, _v, u in triples) / total_weight
+            terms = " + ".join(f"{c.weight}×{fmt(u)}" for c, _v, u in triples)
+            row.lines.append(
+                JurorLine(m, triples, weighted, f"({terms}) ÷ {total_weight} = {fmt(weighted)}")
+            )
+            for c, _v, u in triples:
+                per_criterion[c.id].append(u)
+        if row.lines:
+            values = [line.weighted for line in row.lines]
+            row.score = _mean(values)
+            row.spread = _pstdev(values)
+            row.mean_expression = (
+                f"({' + '.join(fmt(v) for v in values)}) ÷ {len(values)} = {fmt(row.score)}"
+            )
+            row.criterion_means = {cid: _mean(v) for cid, v in per_criterion.items()}
+        rows.append(row)
+
+    ranked = _rank(rows, jury, criteria)
+    return Results(jury, criteria, ranked, list(stats.values()), normalised)
+
+
+def _step_key(step: str, row: FinalistResult, first_criterion: Criterion | None) -> float:
+    if step == TieBreak.FIRST_CRITERION and first_criterion is not None:
+        return -round(row.criterion_means.get(first_criterion.id, -math.inf), PRECISION)
+    if step == TieBreak.LOWER_SPREAD:
+        return round(row.spread if row.spread is not None else math.inf, PRECISION)
+    if step == TieBreak.CHAIR:
+        p = row.finalist.casting_priority
+        return math.inf if p is None else float(p)
+    return 0.0
+
+
+def _step_value(step: str, row: FinalistResult, first_criterion: Criterion | None) -> str:
+    if step == TieBreak.FIRST_CRITERION and first_criterion is not None:
+        return fmt(row.criterion_means.get(first_criterion.id))
+    if step == TieBreak.LOWER_SPREAD:
+        return fmt(row.spread)
+    if step == TieBreak.CHAIR:
+        p = row.finalist.casting_priority
+        return _("preferred (%(n)s)") % {"n": p} if p is not None else _("no casting vote")
+    return ""
+
+
+def _break(group, steps, first_criterion, labels):
+    """Split a group of tied rows into ordered subgroups along the chain."""
+    if len(group) == 1 or not steps:
+        return [group]
+    step, rest = steps[0], steps[1:]
+    for r in group:
+        r.tie_notes.append(
+            _("%(step)s: %(value)s")
+            % {"step": labels.get(step, step), "value": _step_value(step, r, first_criterion)}
+        )
+    ordered = sorted(group, key=lambda r: _step_key(step, r, first_criterion))
+    out = []
+    for _k, sub in groupby(ordered, key=lambda r: _step_key(step, r, first_criterion)):
+        out.extend(_break(list(sub), rest, first_criterion, labels))
+    return out
+
+
+def _rank(rows: list[FinalistResult], jury: Jury, criteria: list[Criterion]):
+    first_criterion = criteria[0] if criteria else None
+    labels = dict(TieBreak.choices)
+    labels = {k: str(v) for k, v in labels.items()}
+    ordered = sorted(rows, key=lambda r: (-r.key, r.finalist.order, r.finalist.id))
+    result: list[FinalistResult] = []
+    position = 1
+    for _k, group in groupby(ordered, key=lambda r: r.key):
+        group = list(group)
+        if group[0].score is None:
+            result.extend(group)  # nobody marked these: no rank
+            continue
+        if len(group) > 1:
+            for r in group:
+                r.tie_notes.append(_("Tied at %(score)s") % {"score": fmt(r.score, 4)})
+        for sub in _break(group, list(jury.tie_break), first_criterion, labels):
+            for r in sub:
+                r.rank = position
+                r.unresolved_tie = len(sub) > 1
+            result.extend(sub)
+            position += len(sub)
+    return result
+
+
+def results_for(jury: Jury) -> Results:
+    """Load everything the computation needs in a fixed number of queries."""
+    from django.db.models import Count
+
+    from trophies.models import Score
+    from trophies.selectors import criteria_of, exclusions_for, finalists_of
+
+    criteria = criteria_of(jury)
+    finalists = finalists_of(jury)
+    members = list(jury.members.select_related("user"))
+    excluded = set(exclusions_for(jury, members=members, finalists=finalists))
+    scores = list(
+        Score.objects.filter(jury=jury).values_list(
+            "member_id", "finalist_id", "criterion_id", "value"
+        )
+    )
+    audience = dict(
+        jury.audience_votes.values("finalist_id")
+        .annotate(n=Count("id"))
+        .values_list("finalist_id", "n")
+    )
+    return compute(
+        jury=jury,
+        criteria=criteria,
+        finalists=finalists,
+        members=members,
+        scores=scores,
+        excluded=excluded,
+        audience=audience,
+    )
+
+
+@dataclass
+class Decision:
+    category: object
+    winner: FinalistResult | None
+    problem: str = ""
+
+
+def decide_awards(results: Results, categories) -> list[Decision]:
+    """Who wins each award category; a problem (an unresolved tie, nobody) blocks publication."""
+    from trophies.models import AwardCategory
+
+    decisions = []
+    ranked = [r for r in results.rows if r.rank is not None]
+    by_rank = {r.finalist.id: r.rank for r in ranked}
+    for cat in categories:
+        if cat.basis == AwardCategory.Basis.RANKING:
+            at = results.at_rank(cat.position)
+            if len(at) == 1:
+                decisions.append(Decision(cat, at[0]))
+            elif not at:
+                decisions.append(Decision(cat, None, _("No project holds this place.")))
+            else:
+                decisions.append(Decision(cat, None, _("An unresolved tie holds this place.")))
+            continue
+        if cat.basis == AwardCategory.Basis.CRITERION:
+            candidates = [r for r in ranked if cat.criterion_id in r.criterion_means]
+
+            def value(r, cid=cat.criterion_id):
+                return round(r.criterion_means[cid], PRECISION)
+        else:
+            candidates = [r for r in results.rows if r.audience_votes > 0]
+
+            def value(r):
+                return r.audience_votes
+
+        if not candidates:
+            decisions.append(Decision(cat, None, _("No project can receive this award.")))
+            continue
+        best = max(value(r) for r in candidates)
+        top = [r for r in candidates if value(r) == best]
+        top.sort(key=lambda r: by_rank.get(r.finalist.id) or math.inf)
+        if len(top) > 1 and by_rank.get(top[0].finalist.id) == by_rank.get(top[1].finalist.id):
+            decisions.append(Decision(cat, None, _("An unresolved tie decides this award.")))
+        else:
+            decisions.append(Decision(cat, top[0]))
+    return decisions

@@ -1,0 +1,65 @@
+"""Who may do what with a jury (django-rules), shared by views and templates."""
+
+from __future__ import annotations
+
+import rules
+
+from curiouslab.accounts.models import Role
+from curiouslab.accounts.roles import roles_for
+from curiouslab.accounts.rules import is_coordinator, is_juror
+from trophies.models import JuryStatus
+
+
+@rules.predicate
+def coordinates_jury(user, jury) -> bool:
+    if jury is None:
+        return False
+    return jury.cohort.programme.organisation_id in roles_for(user).orgs(Role.COORDINATOR)
+
+
+@rules.predicate
+def sits_on_jury(user, jury) -> bool:
+    if jury is None or not user.is_authenticated:
+        return False
+    if jury.cohort.programme.organisation_id not in roles_for(user).orgs(Role.JUROR):
+        return False
+    return jury.members.filter(user=user).exists()
+
+
+@rules.predicate
+def jury_in_setup(user, jury) -> bool:
+    return jury is not None and jury.status == JuryStatus.SETUP
+
+
+@rules.predicate
+def jury_open(user, jury) -> bool:
+    return jury is not None and jury.status == JuryStatus.OPEN
+
+
+@rules.predicate
+def jury_closed(user, jury) -> bool:
+    return jury is not None and jury.status == JuryStatus.CLOSED
+
+
+@rules.predicate
+def results_out(user, jury) -> bool:
+    return jury is not None and jury.status in (JuryStatus.CLOSED, JuryStatus.PUBLISHED)
+
+
+@rules.predicate
+def jury_published(user, jury) -> bool:
+    return jury is not None and jury.status == JuryStatus.PUBLISHED
+
+
+rules.add_perm("trophies.list_juries", is_coordinator | is_juror)
+rules.add_perm("trophies.add_jury", is_coordinator)
+rules.add_perm("trophies.manage_jury", coordinates_jury)
+rules.add_perm("trophies.change_jury", coordinates_jury & jury_in_setup)
+rules.add_perm("trophies.open_jury", coordinates_jury & jury_in_setup)
+rules.add_perm("trophies.close_jury", coordinates_jury & jury_open)
+rules.add_perm("trophies.publish_jury", coordinates_jury & jury_closed)
+# The ranking stays hidden while voting is open, so that nobody is influenced.
+rules.add_perm(
+    "trophies.view_results", (coordinates_jury & results_out) | (sits_on_jury & jury_published)
+)
+rules.add_perm("trophies.score_jury", sits_on_jury & jury_open)

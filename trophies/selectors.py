@@ -1,0 +1,236 @@
+"""Reads of the jury: querysets that start from what the person may see, and the conflict
+of interest computation shared by the scoring service and the coordinator's pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cohorts.models import CoachAssignment, Team, TeamMember
+from curiouslab.accounts.models import Membership, Role
+from curiouslab.accounts.roles import roles_for
+from trophies.models import (
+    ConflictDeclaration,
+    Criterion,
+    Finalist,
+    Jury,
+    JuryMember,
+    JuryStatus,
+    Score,
+)
+
+
+def juries_managed_by(user) -> QuerySet[Jury]:
+    """Juries of the cohorts whose programme the user coordinates."""
+    orgs = roles_for(user).orgs(Role.COORDINATOR)
+    return Jury.objects.filter(cohort__programme__organisation_id__in=orgs).select_related(
+        "cohort__programme", "closing_session"
+    )
+
+
+def juries_of_juror(user) -> QuerySet[Jury]:
+    """Juries on which the user sits, as long as they hold the juror role in the jury's
+    coordinating organisation."""
+    if not user.is_authenticated:
+        return Jury.objects.none()
+    orgs = roles_for(user).orgs(Role.JUROR)
+    return Jury.objects.filter(
+        members__user=user, cohort__programme__organisation_id__in=orgs
+    ).select_related("cohort__programme", "closing_session")
+
+
+def juries_for_audience(user) -> QuerySet[Jury]:
+    """Juries with an audience award whose closing session the user attended."""
+    if not user.is_authenticated:
+        return Jury.objects.none()
+    return Jury.objects.filter(
+        audience_award=True,
+        closing_session__attendances__user=user,
+        closing_session__attendances__present=True,
+    ).select_related("cohort__programme", "closing_session")
+
+
+def teams_for_finalists(jury: Jury) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(cohort_id=jury.cohort_id)
+        .exclude(id__in=jury.finalists.values("team_id"))
+        .select_related("challenge")
+    )
+
+
+def criteria_of(jury: Jury) -> list[Criterion]:
+    return list(jury.criteria.all())
+
+
+def finalists_of(jury: Jury) -> list[Finalist]:
+    return list(jury.finalists.select_related("team", "challenge__municipality"))
+
+
+def exclusions_for(
+    jury: Jury,
+    *,
+    members: list[JuryMember] | None = None,
+    finalists: list[Finalist] | None = None,
+) -> dict[tuple[int, int], list[str]]:
+    """Pairs (juror id, finalist id) that may not be scored, with the reasons: the juror
+    belongs to the project's municipality or to one of its team's schools, coached the team,
+    is in the team, or declared a conflict. A fixed number of queries whatever the size."""
+    if members is None:
+        members = list(jury.members.select_related("user"))
+    if finalists is None:
+        finalists = finalists_of(jury)
+    user_ids = {m.user_id for m in members if m.user_id}
+    team_ids = {f.team_id for f in finalists}
+    result: dict[tuple[int, int], list[str]] = defaultdict(list)
+    if user_ids and team_ids:
+        orgs_of: dict[int, set[int]] = defaultdict(set)
+        for uid, oid in (
+            Membership.objects.active()
+            .filter(user_id__in=user_ids)
+            .values_list("user_id", "organisation_id")
+        ):
+            orgs_of[uid].add(oid)
+        schools_of: dict[int, set[int]] = defaultdict(set)
+        students_of: dict[int, set[int]] = defaultdict(set)
+        for tid, sid, uid in TeamMember.objects.filter(team_id__in=team_ids).values_list(
+            "team_id", "school_id", "user_id"
+        ):
+            schools_of[tid].add(sid)
+            students_of[tid].add(uid)
+        coaches_of: dict[int, set[int]] = defaultdict(set)
+        for tid, uid in CoachAssignment.objects.filter(
+            team_id__in=team_ids, coach_id__in=user_ids
+        ).values_list("team_id", "coach_id"):
+            coaches_of[tid].add(uid)
+        for m in members:
+            if not m.user_id:
+                continue
+            orgs = orgs_of.get(m.user_id, set())
+            for f in finalists:
+                key = (m.id, f.id)
+                municipality_id = f.challenge.municipality_id if f.challenge_id else None
+                if municipality_id and municipality_id in orgs:
+                    result[key].append(_("member of the project's municipality"))
+                if orgs & schools_of.get(f.team_id, set()):
+                    result[key].append(_("member of a school of the team"))
+                if m.user_id in coaches_of.get(f.team_id, set()):
+                    result[key].append(_("coached the team"))
+                if m.user_id in students_of.get(f.team_id, set()):
+                    result[key].append(_("member of the team"))
+    declarations = ConflictDeclaration.objects.filter(
+        jury=jury,
+        member_id__in=[m.id for m in members],
+        finalist_id__in=[f.id for f in finalists],
+    )
+    for mid, fid, reason in declarations.values_list("member_id", "finalist_id", "reason"):
+        result[(mid, fid)].append(_("declared: %(reason)s") % {"reason": reason})
+    return dict(result)
+
+
+def exclusion_reasons(member: JuryMember, finalist: Finalist) -> list[str]:
+    return exclusions_for(member.jury, members=[member], finalists=[finalist]).get(
+        (member.id, finalist.id), []
+    )
+
+
+def missing_for_sheet(jury: Jury, criteria: list[Criterion], scores: dict[int, Score]) -> list:
+    """What a juror still has to enter on one project's sheet: (criterion, what) pairs."""
+    missing = []
+    for c in criteria:
+        s = scores.get(c.id)
+        if s is None:
+            missing.append((c, _("mark")))
+        elif jury.comment_required and not s.comment.strip():
+            missing.append((c, _("comment")))
+    return missing
+
+
+@dataclass
+class SheetRow:
+    finalist: Finalist
+    scores: dict[int, Score]
+    missing: list
+    excluded: list[str]
+    cells: list = field(default_factory=list)  # (criterion, score or None, levels)
+
+    @property
+    def complete(self) -> bool:
+        return not self.excluded and not self.missing
+
+
+@dataclass
+class Sheet:
+    jury: Jury
+    member: JuryMember
+    criteria: list[Criterion]
+    rows: list[SheetRow] = field(default_factory=list)
+
+    @property
+    def to_score(self) -> list[SheetRow]:
+        return [r for r in self.rows if not r.excluded]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for r in self.to_score if r.complete)
+
+
+def sheet_for(jury: Jury, member: JuryMember, *, finalist: Finalist | None = None) -> Sheet:
+    criteria = criteria_of(jury)
+    finalists = [finalist] if finalist is not None else finalists_of(jury)
+    excl = exclusions_for(jury, members=[member], finalists=finalists)
+    by_finalist: dict[int, dict[int, Score]] = defaultdict(dict)
+    scores = Score.objects.filter(member=member, finalist_id__in=[f.id for f in finalists])
+    for s in scores:
+        by_finalist[s.finalist_id][s.criterion_id] = s
+    sheet = Sheet(jury=jury, member=member, criteria=criteria)
+    for f in finalists:
+        s = by_finalist.get(f.id, {})
+        sheet.rows.append(
+            SheetRow(
+                finalist=f,
+                scores=s,
+                missing=missing_for_sheet(jury, criteria, s),
+                excluded=excl.get((member.id, f.id), []),
+                cells=[(c, s.get(c.id), c.level_list(jury)) for c in criteria],
+            )
+        )
+    return sheet
+
+
+@dataclass
+class JurorProgress:
+    member: JuryMember
+    done: int
+    total: int
+    missing: list[Finalist]
+
+    @property
+    def finished(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def live_progress(jury: Jury) -> list[JurorProgress]:
+    """Who has finished and what is missing, without any mark or ranking."""
+    members = list(jury.members.select_related("user"))
+    finalists = finalists_of(jury)
+    n_criteria = jury.criteria.count()
+    excl = exclusions_for(jury, members=members, finalists=finalists)
+    counts = Score.objects.filter(jury=jury).values("member_id", "finalist_id")
+    if jury.comment_required:
+        counts = counts.annotate(n=Count("id", filter=~Q(comment="")))
+    else:
+        counts = counts.annotate(n=Count("id"))
+    complete = {(r["member_id"], r["finalist_id"]) for r in counts if r["n"] >= n_criteria}
+    progress = []
+    for m in members:
+        todo = [f for f in finalists if (m.id, f.id) not in excl]
+        missing = [f for f in todo if (m.id, f.id) not in complete]
+        progress.append(JurorProgress(m, len(todo) - len(missing), len(todo), missing))
+    return progress
+
+
+def results_visible(jury: Jury) -> bool:
+    return jury.status in (JuryStatus.CLOSED, JuryStatus.PUBLISHED)

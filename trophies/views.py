@@ -1,0 +1,556 @@
+"""Jury views: set-up and the voting window for the coordinator, the mobile scoring sheet
+for jurors, the live view for the chair, the results with their arithmetic, the
+procès-verbal, and the audience vote."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cohorts.models import Cohort
+from curiouslab.accounts.models import Role
+from curiouslab.accounts.roles import roles_for
+from curiouslab.errors import DomainError
+from trophies import services
+from trophies.forms import (
+    AudienceVoteForm,
+    CategoryForm,
+    ConflictForm,
+    CriterionForm,
+    FinalistForm,
+    JurorForm,
+    JuryForm,
+    sheet_marks_from_post,
+)
+from trophies.models import AudienceVote, AwardCategory, Criterion, Finalist, JuryMember, JuryStatus
+from trophies.selectors import (
+    SheetRow,
+    exclusions_for,
+    finalists_of,
+    juries_for_audience,
+    juries_managed_by,
+    juries_of_juror,
+    live_progress,
+    sheet_for,
+    teams_for_finalists,
+)
+
+PAGE_SIZE = 20
+
+
+def _managed(request, pk: int):
+    return get_object_or_404(juries_managed_by(request.user), pk=pk)
+
+
+def _coordinated_cohorts(user):
+    return Cohort.objects.filter(
+        programme__organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
+    ).select_related("programme")
+
+
+def _done(request, jury, message: str | None = None, anchor: str = ""):
+    if message:
+        messages.success(request, message)
+    return redirect(reverse("trophies:jury_detail", args=[jury.pk]) + anchor)
+
+
+@login_required
+def jury_list(request):
+    user = request.user
+    if not user.has_perm("trophies.list_juries"):
+        raise PermissionDenied
+    services.jury_members_link(user=user)
+    managed = juries_managed_by(user).annotate(
+        n_members=Count("members", distinct=True), n_finalists=Count("finalists", distinct=True)
+    )
+    page = Paginator(managed.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    seats = list(juries_of_juror(user).order_by("-created_at")[:20])
+    return render(
+        request,
+        "trophies/jury/list.html",
+        {"page": page, "seats": seats, "can_add": user.has_perm("trophies.add_jury")},
+    )
+
+
+@login_required
+def jury_create(request):
+    if not request.user.has_perm("trophies.add_jury"):
+        raise PermissionDenied
+    cohorts = _coordinated_cohorts(request.user)
+    form = JuryForm(
+        request.POST or None,
+        cohorts=cohorts,
+        initial={"scale_min": 0, "scale_max": 5, "tie_break_1": "first_criterion"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            jury = services.jury_create(
+                cohort=form.cleaned_data["cohort"], actor=request.user, **form.settings()
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The jury has been created."))
+            return redirect("trophies:jury_detail", pk=jury.pk)
+    return render(
+        request,
+        "trophies/jury/form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def jury_detail(request, pk: int):
+    jury = _managed(request, pk)
+    members = list(jury.members.select_related("user"))
+    finalists = finalists_of(jury)
+    excl = exclusions_for(jury, members=members, finalists=finalists)
+    by_member = {m.id: m for m in members}
+    by_finalist = {f.id: f for f in finalists}
+    excluded = [
+        (by_member[mid], by_finalist[fid], reasons) for (mid, fid), reasons in sorted(excl.items())
+    ]
+    context = {
+        "jury": jury,
+        "members": members,
+        "finalists": finalists,
+        "criteria": list(jury.criteria.all()),
+        "categories": list(jury.categories.select_related("criterion")),
+        "excluded": excluded,
+        "can_change": request.user.has_perm("trophies.change_jury", jury),
+        "juror_form": JurorForm(),
+        "finalist_form": FinalistForm(teams=teams_for_finalists(jury)),
+        "category_form": CategoryForm(jury=jury),
+    }
+    return render(request, "trophies/jury/detail.html", context)
+
+
+@login_required
+def jury_edit(request, pk: int):
+    jury = _managed(request, pk)
+    if not request.user.has_perm("trophies.change_jury", jury):
+        messages.error(request, _("The jury can only be changed before voting opens."))
+        return redirect("trophies:jury_detail", pk=jury.pk)
+    form = JuryForm(request.POST or None, cohorts=_coordinated_cohorts(request.user), jury=jury)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jury_update(jury=jury, actor=request.user, **form.settings())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _done(request, jury, _("The jury has been saved."))
+    return render(
+        request,
+        "trophies/jury/form.html",
+        {"form": form, "jury": jury},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _run(request, jury, action, success: str, anchor: str = ""):
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("trophies:jury_detail", args=[jury.pk]) + anchor)
+    return _done(request, jury, success, anchor)
+
+
+@login_required
+@require_POST
+def juror_add(request, pk: int):
+    jury = _managed(request, pk)
+    form = JurorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address."))
+        return redirect(reverse("trophies:jury_detail", args=[jury.pk]) + "#jurors")
+    return _run(
+        request,
+        jury,
+        lambda: services.juror_invite(
+            jury=jury,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            actor=request.user,
+        ),
+        _("The juror has been added."),
+        "#jurors",
+    )
+
+
+@login_required
+@require_POST
+def juror_remove(request, pk: int, member_pk: int):
+    jury = _managed(request, pk)
+    member = get_object_or_404(JuryMember, jury=jury, pk=member_pk)
+    return _run(
+        request,
+        jury,
+        lambda: services.juror_remove(member=member, actor=request.user),
+        _("The juror has been removed."),
+        "#jurors",
+    )
+
+
+@login_required
+@require_POST
+def finalist_add(request, pk: int):
+    jury = _managed(request, pk)
+    form = FinalistForm(request.POST, teams=teams_for_finalists(jury))
+    if not form.is_valid():
+        messages.error(request, _("Choose a team of the cohort that is not a finalist yet."))
+        return redirect(reverse("trophies:jury_detail", args=[jury.pk]) + "#finalists")
+    return _run(
+        request,
+        jury,
+        lambda: services.finalist_add(
+            jury=jury, team=form.cleaned_data["team"], actor=request.user
+        ),
+        _("The finalist has been added."),
+        "#finalists",
+    )
+
+
+@login_required
+@require_POST
+def finalist_remove(request, pk: int, finalist_pk: int):
+    jury = _managed(request, pk)
+    finalist = get_object_or_404(Finalist, jury=jury, pk=finalist_pk)
+    return _run(
+        request,
+        jury,
+        lambda: services.finalist_remove(finalist=finalist, actor=request.user),
+        _("The finalist has been removed."),
+        "#finalists",
+    )
+
+
+@login_required
+def criterion_add(request, pk: int):
+    jury = _managed(request, pk)
+    form = CriterionForm(request.POST or None, jury=jury)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.criterion_add(
+                jury=jury,
+                name=d["name"],
+                description=d["description"],
+                weight=d["weight"],
+                levels=form.levels(),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _done(request, jury, _("The criterion has been added."), "#criteria")
+    return render(
+        request,
+        "trophies/jury/criterion_form.html",
+        {"form": form, "jury": jury},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def criterion_remove(request, pk: int, criterion_pk: int):
+    jury = _managed(request, pk)
+    criterion = get_object_or_404(Criterion, jury=jury, pk=criterion_pk)
+    return _run(
+        request,
+        jury,
+        lambda: services.criterion_remove(criterion=criterion, actor=request.user),
+        _("The criterion has been removed."),
+        "#criteria",
+    )
+
+
+@login_required
+@require_POST
+def category_add(request, pk: int):
+    jury = _managed(request, pk)
+    form = CategoryForm(request.POST, jury=jury)
+    if not form.is_valid():
+        messages.error(request, _("The award category is not valid."))
+        return redirect(reverse("trophies:jury_detail", args=[jury.pk]) + "#categories")
+    d = form.cleaned_data
+    return _run(
+        request,
+        jury,
+        lambda: services.category_add(
+            jury=jury,
+            name=d["name"],
+            basis=d["basis"],
+            position=d["position"] or 1,
+            criterion=d["criterion"],
+            actor=request.user,
+        ),
+        _("The award category has been added."),
+        "#categories",
+    )
+
+
+@login_required
+@require_POST
+def category_remove(request, pk: int, category_pk: int):
+    jury = _managed(request, pk)
+    category = get_object_or_404(AwardCategory, jury=jury, pk=category_pk)
+    return _run(
+        request,
+        jury,
+        lambda: services.category_remove(category=category, actor=request.user),
+        _("The award category has been removed."),
+        "#categories",
+    )
+
+
+TRANSITION_MESSAGES = {
+    JuryStatus.OPEN: gettext_lazy("Voting is open."),
+    JuryStatus.CLOSED: gettext_lazy("Voting is closed."),
+    JuryStatus.PUBLISHED: gettext_lazy("The results are published."),
+}
+
+
+@login_required
+@require_POST
+def jury_transition(request, pk: int, status: str):
+    jury = _managed(request, pk)
+    if status not in TRANSITION_MESSAGES:
+        raise Http404
+    try:
+        services.jury_transition(jury=jury, status=status, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, TRANSITION_MESSAGES[status])
+    if status == JuryStatus.OPEN:
+        return redirect("trophies:jury_live", pk=jury.pk)
+    if status in (JuryStatus.CLOSED, JuryStatus.PUBLISHED):
+        return redirect("trophies:jury_results", pk=jury.pk)
+    return redirect("trophies:jury_detail", pk=jury.pk)
+
+
+@login_required
+def jury_live(request, pk: int):
+    """The chair's live view: who has finished and what is missing, never a mark."""
+    jury = _managed(request, pk)
+    context = {"jury": jury, "progress": live_progress(jury), "now": timezone.now()}
+    if request.htmx:
+        return render(request, "trophies/jury/partials/live_progress.html", context)
+    return render(request, "trophies/jury/live.html", context)
+
+
+@login_required
+def jury_results(request, pk: int):
+    from trophies.jury_results import decide_awards, results_for
+
+    jury = get_object_or_404(
+        (juries_managed_by(request.user) | juries_of_juror(request.user)).distinct(), pk=pk
+    )
+    if not request.user.has_perm("trophies.view_results", jury):
+        messages.info(request, _("The ranking appears when voting closes."))
+        if request.user.has_perm("trophies.manage_jury", jury):
+            return redirect("trophies:jury_live" if jury.is_open else "trophies:jury_detail", pk=pk)
+        raise PermissionDenied
+    results = results_for(jury)
+    decisions = decide_awards(results, list(jury.categories.select_related("criterion")))
+    context = {
+        "jury": jury,
+        "results": results,
+        "decisions": decisions,
+        "can_manage": request.user.has_perm("trophies.manage_jury", jury),
+        "can_cast": request.user.has_perm("trophies.publish_jury", jury)
+        and "chair" in jury.tie_break,
+    }
+    return render(request, "trophies/jury/results.html", context)
+
+
+@login_required
+@require_POST
+def casting_vote(request, pk: int, finalist_pk: int):
+    jury = _managed(request, pk)
+    finalist = get_object_or_404(Finalist, jury=jury, pk=finalist_pk)
+    try:
+        services.casting_vote_cast(jury=jury, finalist=finalist, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The casting vote has been recorded."))
+    return redirect("trophies:jury_results", pk=jury.pk)
+
+
+@login_required
+def jury_report(request, pk: int):
+    """The procès-verbal of the deliberation as a PDF (WeasyPrint, rendered on demand)."""
+    from trophies.jury_report import render_report
+
+    jury = _managed(request, pk)
+    if not request.user.has_perm("trophies.view_results", jury):
+        messages.error(request, _("The report is available once voting has closed."))
+        return redirect("trophies:jury_detail", pk=jury.pk)
+    filename, content_type, content = render_report(jury=jury)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _seat(request, pk: int):
+    jury = get_object_or_404(juries_of_juror(request.user), pk=pk)
+    member = jury.members.get(user=request.user)
+    member.jury, member.user = jury, request.user
+    return jury, member
+
+
+@login_required
+def sheet(request, pk: int):
+    """The juror's scoring page: one small form per project, saved on change."""
+    services.jury_members_link(user=request.user)
+    jury, member = _seat(request, pk)
+    context = {"jury": jury, "sheet": sheet_for(jury, member), "conflict_form": ConflictForm()}
+    return render(request, "trophies/jury/sheet.html", context)
+
+
+@login_required
+@require_POST
+def sheet_save(request, pk: int, finalist_pk: int):
+    jury, member = _seat(request, pk)
+    finalist = get_object_or_404(
+        Finalist.objects.select_related("team", "challenge"), jury=jury, pk=finalist_pk
+    )
+    error = outcome = None
+    try:
+        marks = sheet_marks_from_post(request.POST)
+        outcome = services.score_sheet_save(
+            jury=jury, member=member, finalist=finalist, marks=marks, actor=request.user
+        )
+    except DomainError as exc:
+        error = exc.message
+    if request.htmx:
+        if outcome is not None:
+            row = SheetRow(
+                finalist=finalist, scores=outcome.scores, missing=outcome.missing, excluded=[]
+            )
+        else:
+            row = sheet_for(jury, member, finalist=finalist).rows[0]
+        return render(
+            request,
+            "trophies/jury/partials/sheet_status.html",
+            {
+                "jury": jury,
+                "row": row,
+                "error": error,
+                "saved_at": None if error else timezone.now(),
+            },
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("Your marks for %(project)s are saved.") % {"project": finalist}
+        )
+    return redirect(reverse("trophies:sheet", args=[jury.pk]) + f"#finalist-{finalist.pk}")
+
+
+@login_required
+@require_POST
+def conflict_declare(request, pk: int, finalist_pk: int):
+    jury, member = _seat(request, pk)
+    finalist = get_object_or_404(Finalist, jury=jury, pk=finalist_pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason of the conflict."))
+    else:
+        try:
+            services.conflict_declare(
+                member=member,
+                finalist=finalist,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your conflict with %(project)s is recorded: you will not score it.")
+                % {"project": finalist},
+            )
+    return redirect(reverse("trophies:sheet", args=[jury.pk]) + f"#finalist-{finalist.pk}")
+
+
+@login_required
+def audience_vote(request, pk: int):
+    """The audience award: everyone present at the closing session votes once."""
+    jury = get_object_or_404(juries_for_audience(request.user).distinct(), pk=pk)
+    existing = (
+        AudienceVote.objects.filter(jury=jury, user=request.user)
+        .select_related("finalist__team")
+        .first()
+    )
+    form = AudienceVoteForm(request.POST or None, jury=jury)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.audience_vote_cast(
+                    jury=jury, finalist=form.cleaned_data["finalist"], user=request.user
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = (
+                    409
+                    if existing
+                    or AudienceVote.objects.filter(jury=jury, user=request.user).exists()
+                    else 400
+                )
+            else:
+                messages.success(request, _("Thank you, your vote is recorded."))
+                return redirect("trophies:audience_vote", pk=jury.pk)
+        else:
+            status = 400
+        existing = (
+            AudienceVote.objects.filter(jury=jury, user=request.user)
+            .select_related("finalist__team")
+            .first()
+        )
+    return render(
+        request,
+        "trophies/jury/audience.html",
+        {"jury": jury, "form": form, "existing": existing},
+        status=status,
+    )
+
+
+@login_required
+def audience_qr(request, pk: int):
+    """The QR code shown in the room, pointing at the audience vote (inline SVG)."""
+    import qrcode
+    import qrcode.image.svg
+
+    jury = _managed(request, pk)
+    if not jury.audience_award:
+        raise Http404
+    url = request.build_absolute_uri(reverse("trophies:audience_vote", args=[jury.pk]))
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    svg = image.to_string(encoding="unicode")
+    votes = jury.audience_votes.count()
+    return render(
+        request,
+        "trophies/jury/audience_qr.html",
+        {"jury": jury, "svg": svg, "url": url, "votes": votes},
+    )
