@@ -167,6 +167,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Sessions: reminders the day before a session and two days before a deadline; hourly
+    # runs, each reminder claimed once (sessions.models.ReminderSent).
+    "sessions-session-reminders": {
+        "task": "sessions.send_session_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "sessions-deadline-reminders": {
+        "task": "sessions.send_deadline_reminders",
+        "schedule": crontab(minute=35),
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------------
