@@ -89,7 +89,7 @@ def _municipal_cohorts(muni: Iterable[int]):
 def cohorts_with_calendar(user) -> QuerySet[Cohort]:
     """The cohorts whose calendar ``user`` may open: those they coordinate or take part in."""
     r = roles_for(user)
-    if not user.is_authenticated or not r.roles:
+    if not user.is_authenticated:
         return Cohort.objects.none()
     muni = r.orgs(Role.MUNICIPAL_STAFF)
     schools = r.orgs(Role.SCHOOL_REFERENT)
@@ -347,7 +347,7 @@ def coaching_teams_visible_to(user) -> QuerySet[Team]:
     """Teams whose coaching page ``user`` may read: their own team, the teams they coach,
     the teams on their municipality's challenges, the teams of the cohorts they coordinate."""
     r = roles_for(user)
-    if not user.is_authenticated or not r.roles:
+    if not user.is_authenticated:
         return Team.objects.none()
     q = (
         Q(members__user=user)
