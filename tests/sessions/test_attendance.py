@@ -86,9 +86,8 @@ def test_attendance_sheet_query_count_does_not_grow(cast, login, django_assert_n
         AttendanceFactory(session=session, user=member.user)
     with django_assert_num_queries(len(ctx.captured_queries)):
         response = client.get(url)
-    assert (
-        "Présents : 15 sur 18 personnes invitées"
-    )  # 17 students, 1 municipal agent in response.text
+    # 17 students and the municipal agent of the team's challenge.
+    assert "Présents : 15 sur 18 personnes invitées" in response.text
 
 
 # --- QR code check-in ----------------------------------------------------------------------
