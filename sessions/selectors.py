@@ -41,30 +41,34 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     r = roles_for(user)
     if not user.is_authenticated or not user.is_active:
         return Session.objects.none()
-    muni = r.orgs(Role.MUNICIPAL_STAFF)
-    schools = r.orgs(Role.SCHOOL_REFERENT)
+    # Only the branches that can match for this person's roles: fewer joins to plan.
     q = (
-        Q(cohort__programme__organisation_id__in=r.orgs(Role.COORDINATOR))
-        | Q(people_in_charge=user)
+        Q(people_in_charge=user)
         | Q(invited_teams__members__user=user)
-        | Q(invited_teams__coach_assignments__coach=user)
         | Q(invited_roles__role=Role.STUDENT, cohort_id__in=_student_cohorts(user))
-        | Q(
+    )
+    if r.has(Role.COORDINATOR):
+        q |= Q(cohort__programme__organisation_id__in=r.orgs(Role.COORDINATOR))
+    if r.has(Role.COACH):
+        q |= Q(invited_teams__coach_assignments__coach=user)
+        q |= Q(
             invited_roles__role=Role.COACH,
             cohort_id__in=CoachAssignment.objects.filter(coach=user).values("team__cohort_id"),
         )
-        | Q(
+        q |= Q(
             invited_roles__role=Role.COACH,
             cohort__programme__organisation_id__in=r.orgs(Role.COACH),
         )
-        | Q(
+    if r.has(Role.JUROR):
+        q |= Q(
             invited_roles__role=Role.JUROR,
             cohort__programme__organisation_id__in=r.orgs(Role.JUROR),
         )
-    )
+    muni = r.orgs(Role.MUNICIPAL_STAFF)
     if muni:
         q |= Q(invited_teams__challenge__municipality_id__in=muni)
         q |= Q(invited_roles__role=Role.MUNICIPAL_STAFF, cohort_id__in=_municipal_cohorts(muni))
+    schools = r.orgs(Role.SCHOOL_REFERENT)
     if schools:
         q |= Q(invited_teams__members__school_id__in=schools)
         q |= Q(

@@ -225,7 +225,8 @@ def session_edit(request, pk: int):
 def session_ics(request, pk: int):
     session = _session_or_404(request.user, pk)
     response = HttpResponse(
-        ics.calendar([session], name=session.title), content_type="text/calendar; charset=utf-8"
+        ics.calendar([ics.row(session)], name=session.title),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response
@@ -367,7 +368,10 @@ def feed(request, token: str):
         raise Http404
     since = timezone.now() - datetime.timedelta(days=365)
     sessions = (
-        sessions_visible_to(subscription.user).filter(ends_at__gte=since).order_by("starts_at")
+        sessions_visible_to(subscription.user)
+        .filter(ends_at__gte=since)
+        .order_by("starts_at")
+        .values(*ics.FIELDS)
     )
     body = ics.calendar(sessions, name="Curious Lab")
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
