@@ -14,13 +14,14 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("VAR_DIR", "/tmp/bench-sessions")
+os.environ.setdefault("VAR_DIR", str(Path(tempfile.gettempdir()) / "bench-sessions"))
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
