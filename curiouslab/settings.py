@@ -140,6 +140,8 @@ CELERY_BROKER_URL = env_url(
     schemes=("redis", "rediss", "filesystem", "memory", "amqp"),
 )
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _folder in ("queue", "processed"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
@@ -167,6 +169,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Documents whose worker or message was lost are rendered again (trophies.tasks).
+    "trophies-requeue-stuck-documents": {
+        "task": "trophies.requeue_stuck_documents",
+        "schedule": timedelta(minutes=2),
+    },
     # Sessions: reminders the day before a session and two days before a deadline; hourly
     # runs, each reminder claimed once (sessions.models.ReminderSent).
     "sessions-session-reminders": {
@@ -178,6 +185,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=35),
     },
 }
+
+# Documents (trophies): a document pending or rendering for longer than this is re-queued;
+# workers render chunks of this many; DOCUMENTS_QUEUE routes their tasks to a named queue.
+DOCUMENTS_STALE_SECONDS = env_int("DOCUMENTS_STALE_SECONDS", 600, minimum=1)
+DOCUMENTS_CHUNK_SIZE = env_int("DOCUMENTS_CHUNK_SIZE", 20, minimum=1)
+DOCUMENTS_QUEUE = env_str("DOCUMENTS_QUEUE", "") or None
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -273,6 +286,7 @@ STORAGES = {
         )
     },
 }
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

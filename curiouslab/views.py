@@ -32,8 +32,6 @@ def _check_cache() -> None:
 def _check_broker() -> None:
     from kombu import Connection
 
-    from curiouslab.celery import app
-
     conn = Connection(
         settings.CELERY_BROKER_URL,
         transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
@@ -41,11 +39,10 @@ def _check_broker() -> None:
     )
     try:
         conn.ensure_connection(max_retries=1, timeout=2)
-        if conn.transport_cls in ("redis", "rediss") or conn.transport.driver_type == "redis":
+        if conn.transport.driver_type == "redis":
             conn.default_channel.client.ping()
     finally:
         conn.release()
-    del app
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}

@@ -1,0 +1,167 @@
+"""The flows a person clicks through: sign in, role navigation, language switch, keyboard
+access, accepting an invitation."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from curiouslab.accounts.models import Invitation, Membership, OrganisationKind, Role, User
+from tests.factories import PASSWORD, OrganisationFactory, member
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def departement():
+    return OrganisationFactory(kind=OrganisationKind.DEPARTEMENT, name="Hauts-de-Seine")
+
+
+@pytest.fixture
+def coordinator(departement):
+    user = member(
+        Role.COORDINATOR,
+        departement,
+        email="coordinator@example.org",
+        first_name="Claire",
+        last_name="Martin",
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+
+
+def test_sign_in_shows_role_navigation_and_switches_language(page, coordinator):
+    sign_in(page, coordinator.email)
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Claire")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    expect(nav.get_by_role("link", name="Invitations")).to_be_visible()
+    expect(nav.get_by_role("link", name="Journal d'audit")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello Claire")
+    nav = page.get_by_role("navigation", name="Main navigation")
+    expect(nav.get_by_role("link", name="Audit log")).to_be_visible()
+
+    nav.get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Journal d'audit")
+    assert page.console_errors == []
+
+
+def test_sign_in_with_wrong_password_stays_on_form(page, coordinator):
+    sign_in(page, coordinator.email, "not-the-password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
+    expect(page.get_by_text("L’adresse e-mail ou le mot de passe sont incorrects.")).to_be_visible()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+def test_student_navigation_has_no_coordinator_items(page, departement):
+    school = OrganisationFactory(kind=OrganisationKind.SCHOOL, territory=departement)
+    student = member(Role.STUDENT, school, email="student@example.org", first_name="Léa")
+    EmailAddress.objects.create(user=student, email=student.email, verified=True, primary=True)
+    sign_in(page, student.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Léa")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    expect(nav.get_by_role("link", name="Accueil")).to_be_visible()
+    expect(nav.get_by_role("link", name="Invitations")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Journal d'audit")).to_have_count(0)
+
+
+def test_first_tab_focuses_visible_skip_link(page):
+    page.goto("/")
+    skip = page.get_by_role("link", name="Aller au contenu principal")
+    expect(skip).not_to_be_in_viewport()  # hidden until focused
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    expect(skip).to_be_in_viewport()
+    box = skip.bounding_box()
+    assert box["width"] > 20 and box["height"] > 10
+    outline = skip.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+
+
+def test_keyboard_focus_visible_on_links_buttons_and_fields(page):
+    page.goto("/accounts/login/")
+    seen = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                """() => {
+                    const e = document.activeElement, s = getComputedStyle(e);
+                    return [e.tagName, e.id, s.outlineStyle, parseFloat(s.outlineWidth)];
+                }"""
+            )
+        )
+    tags = {tag for tag, *_ in seen}
+    assert {"A", "BUTTON", "INPUT"} <= tags, seen
+    assert ["INPUT", "id_login"] in [s[:2] for s in seen]
+    for tag, ident, style, width in seen:
+        assert style == "solid" and width >= 2, (tag, ident, style, width)
+
+
+def test_accept_invitation_creates_account_and_signs_in(page, coordinator):
+    town = OrganisationFactory(
+        kind=OrganisationKind.MUNICIPALITY,
+        name="Nanterre",
+        territory=coordinator.memberships.get().organisation,
+    )
+    invitation = Invitation.objects.create(
+        email="nouvelle.agente@example.org",
+        first_name="Inès",
+        last_name="Durand",
+        organisation=town,
+        role=Role.MUNICIPAL_STAFF,
+        invited_by=coordinator,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    page.goto(f"/me/invitations/accept/{invitation.token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vous êtes invité")
+    expect(page.get_by_text("Agent municipal")).to_be_visible()
+    expect(page.get_by_label("Prénom")).to_have_value("Inès")
+    page.get_by_label("Mot de passe", exact=False).first.fill("un mot de passe solide")
+    page.get_by_label("Mot de passe (confirmation)").fill("un mot de passe solide")
+    page.get_by_role("button", name="Accepter l'invitation").click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("status")).to_contain_text(
+        "Bienvenue ! Vous êtes désormais Agent municipal à Nanterre."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Inès")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    expect(nav.get_by_role("link", name="Invitations")).to_be_visible()
+    expect(nav.get_by_role("link", name="Journal d'audit")).to_have_count(0)
+
+    user = User.objects.get(email="nouvelle.agente@example.org")
+    assert Membership.objects.filter(
+        user=user, organisation=town, role=Role.MUNICIPAL_STAFF, is_active=True
+    ).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+
+    # The new account signs in again with the chosen password.
+    page.get_by_role("button", name="Se déconnecter").click()
+    sign_in(page, user.email, "un mot de passe solide")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Inès")
+    assert page.console_errors == []

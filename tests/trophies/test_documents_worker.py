@@ -1,0 +1,189 @@
+"""A real Celery worker renders a batch of documents and is killed with SIGKILL in the
+middle; another worker and the re-queue of stuck documents (what the beat task does) finish
+the batch: every document ends ready exactly once, with one file whose SHA-256 matches.
+
+Needs PostgreSQL and Redis (the worker is another process on the same test database):
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_x REDIS_URL=redis://127.0.0.1:6379/0
+pytest -m worker tests/trophies/test_documents_worker.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not (settings.USING_POSTGRESQL and settings.REDIS_URL),
+        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)",
+    ),
+]
+
+STUDENTS = 36
+STALE_SECONDS = 4
+DEADLINE = 100  # seconds for the whole test, well under two minutes
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _start_worker(queue: str, var_dir: Path, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "VAR_DIR": str(var_dir),
+        "DOCUMENTS_STALE_SECONDS": str(STALE_SECONDS),
+        "DOCUMENTS_QUEUE": queue,
+        "DEBUG": "true",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DJANGO_SETTINGS_MODULE": "curiouslab.settings",
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "curiouslab",
+            "worker",
+            "-Q",
+            queue,
+            "-c",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+        ],  # fmt: skip
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: SIGKILL takes the children too
+    )
+
+
+def _kill(proc: subprocess.Popen, sig=signal.SIGKILL) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, sig)
+    proc.wait(timeout=20)
+
+
+def _count(status: str) -> int:
+    from trophies.document_models import Document
+
+    return Document.objects.filter(status=status).count()
+
+
+def test_worker_killed_mid_batch_no_missing_no_duplicate(transactional_db, settings, tmp_path):
+    from celery import current_app
+
+    from cohorts.models import Team, TeamMember
+    from curiouslab.accounts.models import OrganisationKind, Role
+    from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
+    from tests.trophies.document_fixtures import make_challenge
+    from trophies import document_services as services
+    from trophies.document_models import Document, DocumentStatus
+    from trophies.tasks import render_documents
+
+    started = time.monotonic()
+    queue = f"documents-test-{uuid.uuid4().hex[:8]}"
+    var_dir = tmp_path / "var"
+    media = var_dir / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media)},
+        },
+    }
+    settings.DOCUMENTS_QUEUE = queue
+    settings.DOCUMENTS_CHUNK_SIZE = 2
+    settings.DOCUMENTS_STALE_SECONDS = STALE_SECONDS
+    was_eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+
+    dep = OrganisationFactory(kind=OrganisationKind.DEPARTEMENT)
+    school = OrganisationFactory(kind=OrganisationKind.SCHOOL, territory=dep)
+    muni = OrganisationFactory(kind=OrganisationKind.MUNICIPALITY, territory=dep)
+    cohort = CohortFactory(programme=ProgrammeFactory(organisation=dep))
+
+    class Side:  # what make_challenge needs
+        programme, municipality = cohort.programme, muni
+
+    Side.cohort = cohort
+    team = Team.objects.create(
+        cohort=cohort, name="Équipe", challenge=make_challenge(Side), status="confirmed"
+    )
+    for i in range(STUDENTS):
+        user = member(Role.STUDENT, school, last_name=f"Élève {i:02d}")
+        TeamMember.objects.create(
+            team=team, cohort=cohort, user=user, school=school, discipline="design"
+        )
+    coordinator = member(Role.COORDINATOR, dep)
+
+    log = tmp_path / "worker.log"
+    first = _start_worker(queue, var_dir, log)
+    second = None
+    try:
+        created = services.documents_issue(cohort=cohort, kind="diploma", actor=coordinator)
+        ids = [d.pk for d in created]
+        assert len(ids) == STUDENTS
+        # Let the first worker get going, then kill it (and its pool) without warning.
+        while _count(DocumentStatus.READY) < 4:
+            assert first.poll() is None, log.read_text()
+            assert time.monotonic() - started < 45, "the first worker rendered nothing"
+            time.sleep(0.2)
+        _kill(first)
+        ready_at_kill = _count(DocumentStatus.READY)
+        assert ready_at_kill < STUDENTS, "the batch finished before the kill: nothing tested"
+        # Every message delivered again: duplicates must change nothing.
+        for start in range(0, len(ids), 6):
+            render_documents.apply_async(
+                kwargs={"document_ids": ids[start : start + 6]}, queue=queue
+            )
+        second = _start_worker(queue, var_dir, log)
+        # What the beat task does every few minutes, here every second.
+        while _count(DocumentStatus.READY) < STUDENTS:
+            assert second.poll() is None, log.read_text()
+            assert time.monotonic() - started < DEADLINE, (
+                f"only {_count(DocumentStatus.READY)} of {STUDENTS} ready\n" + log.read_text()
+            )
+            services.documents_requeue_stuck()
+            time.sleep(1)
+    finally:
+        for proc in (first, second):
+            if proc is not None:
+                _kill(proc)
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+        current_app.conf.task_always_eager = was_eager
+
+    docs = list(Document.objects.filter(pk__in=ids))
+    assert {d.status for d in docs} == {DocumentStatus.READY}
+    files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
+    assert files == sorted(d.file for d in docs)  # one file each, no stray copy
+    for d in docs:
+        assert hashlib.sha256((media / d.file).read_bytes()).hexdigest() == d.sha256
+    assert Document.objects.filter(cohort=cohort).count() == STUDENTS
+    assert any(d.attempts > 1 for d in docs) or ready_at_kill < STUDENTS

@@ -1,0 +1,868 @@
+"""Documents: who gets what (reads), issuing, rendering, revoking, e-mailing and archives
+(writes). The PDF itself is made by the pure renderer ``trophies.pdf``; this module gathers
+its inputs, stores its output and keeps each document's state.
+
+States of a document: pending → rendering → ready / failed (failed → pending on retry).
+Workers claim a document with a conditional UPDATE, so a task delivered twice or a worker
+killed mid-way never gives a missing or a second document."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cohorts.models import CoachAssignment, Cohort, Programme, Team, TeamMember
+from curiouslab.accounts.models import Membership, Organisation, Role, User
+from curiouslab.accounts.roles import roles_for
+from curiouslab.audit import audit_log
+from curiouslab.errors import DomainError
+from curiouslab.mail import send_templated_mail
+from sessions.models import Attendance, Session, SessionKind
+from trophies import pdf
+from trophies.document_models import (
+    Document,
+    DocumentArchive,
+    DocumentBranding,
+    DocumentKind,
+    DocumentSettings,
+    DocumentStatus,
+    DocumentTemplate,
+)
+from trophies.models import Award
+
+log = logging.getLogger(__name__)
+
+DEFAULTS_DIR = Path(__file__).resolve().parent / "templates" / "trophies" / "documents" / "defaults"
+
+
+def stale_after() -> timedelta:
+    """How long a document may stay pending or rendering before it counts as stuck."""
+    return timedelta(seconds=getattr(settings, "DOCUMENTS_STALE_SECONDS", 600))
+
+
+def chunk_size() -> int:
+    return int(getattr(settings, "DOCUMENTS_CHUNK_SIZE", 20))
+
+
+# --- Template variables ----------------------------------------------------------------------
+# name → what it holds; every one is always present (empty when it does not apply).
+VARIABLES: list[tuple[str, Any]] = [
+    ("recipient_name", gettext_lazy("Full name of the person (diplomas, attestations)")),
+    ("school", gettext_lazy("The student's school")),
+    ("team", gettext_lazy("Team name (several, comma-separated, for a coach)")),
+    ("challenge", gettext_lazy("Title of the team's challenge")),
+    ("commune", gettext_lazy("The municipality that set the challenge")),
+    ("award_category", gettext_lazy("Trophy category")),
+    ("award_rank", gettext_lazy("Rank in the category")),
+    ("cohort", gettext_lazy("Cohort name")),
+    ("programme", gettext_lazy("Programme name")),
+    ("school_year", gettext_lazy("School year, e.g. 2025-2026")),
+    ("date", gettext_lazy("Date of the closing session, written out")),
+    ("signatory_name", gettext_lazy("Who signs")),
+    ("signatory_title", gettext_lazy("The signatory's title")),
+    ("verification_code", gettext_lazy("The document's verification code")),
+    ("verify_url", gettext_lazy("Address of the public verification page")),
+    ("qr_code", gettext_lazy("QR code of that address (an SVG image)")),
+    ("logo_url", gettext_lazy("The programme's logo, for an img src")),
+    ("primary_color", gettext_lazy("The programme's main colour (also in the CSS)")),
+    ("accent_color", gettext_lazy("The programme's accent colour (also in the CSS)")),
+    ("language", gettext_lazy("Language of the document: fr or en")),
+]
+DATA_FIELDS = [
+    "recipient_name",
+    "school",
+    "team",
+    "challenge",
+    "commune",
+    "award_category",
+    "award_rank",
+    "cohort",
+    "programme",
+    "school_year",
+    "date",
+    "signatory_name",
+    "signatory_title",
+]
+# What the public verification page shows, in this order (only what the document prints).
+PRINTED_LABELS = [
+    ("recipient_name", gettext_lazy("Awarded to")),
+    ("team", gettext_lazy("Team")),
+    ("award_category", gettext_lazy("Trophy category")),
+    ("school", gettext_lazy("School")),
+    ("challenge", gettext_lazy("Challenge")),
+    ("commune", gettext_lazy("Municipality")),
+    ("cohort", gettext_lazy("Cohort")),
+    ("programme", gettext_lazy("Programme")),
+    ("date", gettext_lazy("Date")),
+    ("signatory_name", gettext_lazy("Signed by")),
+]
+
+
+@cache
+def default_template(kind: str, language: str) -> tuple[str, str]:
+    """The built-in HTML and CSS of a kind of document."""
+    html = (DEFAULTS_DIR / f"{kind}.{language}.html").read_text(encoding="utf-8")
+    css = (DEFAULTS_DIR / "document.css").read_text(encoding="utf-8")
+    return html, css
+
+
+def template_for(*, programme_id: int, kind: str, language: str) -> tuple[str, str]:
+    custom = (
+        DocumentTemplate.objects.filter(programme_id=programme_id, kind=kind, language=language)
+        .values_list("html", "css")
+        .first()
+    )
+    return custom if custom else default_template(kind, language)
+
+
+def branding_for(programme: Programme) -> DocumentBranding:
+    branding = DocumentBranding.objects.filter(programme=programme).first()
+    return branding or DocumentBranding(programme=programme)
+
+
+def settings_for(cohort: Cohort) -> DocumentSettings:
+    obj, _created = DocumentSettings.objects.get_or_create(cohort=cohort)
+    return obj
+
+
+_logo_cache: dict[str, str] = {}
+
+
+def logo_url(branding: DocumentBranding) -> str:
+    """The programme's logo as a data: URL (read from storage once per process), or the
+    default logo shipped in static/."""
+    name = branding.logo.name if branding.logo else ""
+    if not name:
+        return "logo.svg"
+    if name not in _logo_cache:
+        with default_storage.open(name, "rb") as fh:
+            content = fh.read()
+        mime = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+        _logo_cache[name] = f"data:{mime};base64,{base64.b64encode(content).decode()}"
+    return _logo_cache[name]
+
+
+def verify_url(code: str) -> str:
+    return settings.SITE_URL + reverse("documents:verify", kwargs={"code": code})
+
+
+def render_context(document: Document, branding: DocumentBranding) -> dict[str, Any]:
+    url = verify_url(document.verification_code)
+    ctx: dict[str, Any] = {name: "" for name, _label in VARIABLES}
+    ctx.update({k: str(v) for k, v in document.data.items() if k in DATA_FIELDS})
+    ctx.update(
+        verification_code=document.verification_code,
+        verify_url=url,
+        qr_code=pdf.qr_svg(url),
+        logo_url=logo_url(branding),
+        primary_color=branding.primary_color,
+        accent_color=branding.accent_color,
+        language=document.language,
+    )
+    return ctx
+
+
+def render_document(
+    document: Document, *, template: tuple[str, str] | None = None, branding=None
+) -> tuple[str, str, bytes]:
+    """Gather the inputs of one document and call the pure renderer."""
+    programme = document.cohort.programme
+    if branding is None:
+        branding = branding_for(programme)
+    html, css = template or template_for(
+        programme_id=programme.id, kind=document.kind, language=document.language
+    )
+    return pdf.render_pdf(
+        html_template=html,
+        css_template=css,
+        context=render_context(document, branding),
+        filename=document.filename,
+        title=f"{document.get_kind_display()} · {document.data.get('recipient_name', '')}",
+    )
+
+
+# --- Printed data ----------------------------------------------------------------------------
+def _printed_base(cohort: Cohort, language: str, branding: DocumentBranding) -> dict[str, str]:
+    with translation.override(language):
+        date = formats.date_format(cohort.closing, "j F Y")
+    return {
+        "cohort": cohort.name,
+        "programme": cohort.programme.name,
+        "school_year": cohort.school_year,
+        "date": date,
+        "signatory_name": branding.signatory_name,
+        "signatory_title": branding.signatory_title,
+    }
+
+
+def _challenge_bits(challenge) -> dict[str, str]:
+    if challenge is None:
+        return {"challenge": "", "commune": ""}
+    return {"challenge": challenge.title, "commune": challenge.municipality.name}
+
+
+# --- Who gets what ---------------------------------------------------------------------------
+@dataclass
+class Candidate:
+    """One document that issuing would create, or a person who will not get one and why."""
+
+    kind: str
+    label: str
+    eligible: bool
+    reason: str = ""
+    recipient: User | None = None
+    award: Award | None = None
+    organisation: Organisation | None = None
+    language: str = "fr"
+    data: dict[str, str] = field(default_factory=dict)
+    attendance: int | None = None
+    document: Document | None = None  # the live document already issued
+
+    @property
+    def key(self):
+        return (self.recipient_id, self.award_id, self.organisation_id)
+
+    @property
+    def recipient_id(self):
+        return self.recipient.id if self.recipient else None
+
+    @property
+    def award_id(self):
+        return self.award.id if self.award else None
+
+    @property
+    def organisation_id(self):
+        return self.organisation.id if self.organisation else None
+
+
+def attendance_by_user(cohort: Cohort) -> tuple[int, dict[int, int]]:
+    """(number of working sessions held so far, {user id: sessions attended}), in two
+    queries whatever the size of the cohort."""
+    held = Q(cohort=cohort, kind=SessionKind.WORKING, starts_at__lte=timezone.now())
+    total = Session.objects.filter(held).count()
+    attended = dict(
+        Attendance.objects.filter(
+            session__cohort=cohort,
+            session__kind=SessionKind.WORKING,
+            session__starts_at__lte=timezone.now(),
+            present=True,
+        )
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
+    return total, attended
+
+
+def _live_documents(cohort: Cohort, kind: str) -> dict[tuple, Document]:
+    docs = Document.objects.filter(cohort=cohort, kind=kind, revoked_at__isnull=True)
+    return {(d.recipient_id, d.award_id, d.organisation_id): d for d in docs}
+
+
+def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
+    """Everyone who would get a document of ``kind``, and the students who would not (with
+    the reason). A constant number of queries."""
+    branding = branding_for(cohort.programme)
+    result: list[Candidate] = []
+    if kind == DocumentKind.DIPLOMA:
+        rule = settings_for(cohort).attendance_min_percent
+        total, attended = attendance_by_user(cohort)
+        members = (
+            TeamMember.objects.filter(cohort=cohort)
+            .select_related("user", "team", "team__challenge__municipality", "school")
+            .order_by("team__name", "user__last_name", "user__first_name")
+        )
+        for m in members:
+            percent = round(100 * attended.get(m.user_id, 0) / total) if total else 100
+            eligible, reason = True, ""
+            if m.team.status != Team.Status.CONFIRMED:
+                eligible, reason = False, _("The team is not confirmed.")
+            elif percent < rule:
+                eligible = False
+                reason = _(
+                    "Attended %(percent)s%% of the working sessions (%(rule)s%% required)."
+                ) % {
+                    "percent": percent,
+                    "rule": rule,
+                }
+            language = m.user.language or "fr"
+            data = {
+                **_printed_base(cohort, language, branding),
+                "recipient_name": m.user.get_full_name() or m.user.email,
+                "school": m.school.name,
+                "team": m.team.name,
+                **_challenge_bits(m.team.challenge),
+            }
+            result.append(
+                Candidate(
+                    kind, data["recipient_name"], eligible, reason, recipient=m.user,
+                    language=language, data=data, attendance=percent,
+                )
+            )  # fmt: skip
+    elif kind == DocumentKind.TROPHY:
+        awards = Award.objects.filter(cohort=cohort).select_related(
+            "team__challenge__municipality", "challenge__municipality"
+        )
+        for award in awards:
+            data = {
+                **_printed_base(cohort, "fr", branding),
+                "team": award.team.name,
+                "award_category": award.category,
+                "award_rank": str(award.rank),
+                **_challenge_bits(award.challenge or award.team.challenge),
+            }
+            label = f"{award.category} — {award.team.name}"
+            result.append(Candidate(kind, label, True, award=award, data=data))
+    elif kind == DocumentKind.JUROR:
+        jurors = (
+            Membership.objects.active()
+            .filter(organisation_id=cohort.programme.organisation_id, role=Role.JUROR)
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        )
+        for m in jurors:
+            language = m.user.language or "fr"
+            data = {
+                **_printed_base(cohort, language, branding),
+                "recipient_name": m.user.get_full_name() or m.user.email,
+            }
+            result.append(
+                Candidate(kind, data["recipient_name"], True, recipient=m.user,
+                          language=language, data=data)
+            )  # fmt: skip
+    elif kind == DocumentKind.COACH:
+        teams_of: dict[int, list[str]] = {}
+        coaches: dict[int, User] = {}
+        for a in (
+            CoachAssignment.objects.filter(team__cohort=cohort)
+            .select_related("coach", "team")
+            .order_by("coach__last_name", "team__name")
+        ):
+            teams_of.setdefault(a.coach_id, []).append(a.team.name)
+            coaches[a.coach_id] = a.coach
+        for coach_id, coach in coaches.items():
+            language = coach.language or "fr"
+            data = {
+                **_printed_base(cohort, language, branding),
+                "recipient_name": coach.get_full_name() or coach.email,
+                "team": ", ".join(teams_of[coach_id]),
+            }
+            result.append(
+                Candidate(kind, data["recipient_name"], True, recipient=coach,
+                          language=language, data=data)
+            )  # fmt: skip
+    elif kind == DocumentKind.MUNICIPALITY:
+        by_org: dict[int, tuple[Organisation, list[str]]] = {}
+        for team in (
+            Team.objects.filter(
+                cohort=cohort, status=Team.Status.CONFIRMED, challenge__isnull=False
+            )
+            .select_related("challenge__municipality")
+            .order_by("challenge__title")
+        ):
+            org = team.challenge.municipality
+            titles = by_org.setdefault(org.id, (org, []))[1]
+            if team.challenge.title not in titles:
+                titles.append(team.challenge.title)
+        for org, titles in by_org.values():
+            data = {
+                **_printed_base(cohort, "fr", branding),
+                "commune": org.name,
+                "challenge": ", ".join(titles),
+            }
+            result.append(Candidate(kind, org.name, True, organisation=org, data=data))
+    else:
+        raise DomainError(_("Unknown kind of document."))
+    live = _live_documents(cohort, kind)
+    for c in result:
+        c.document = live.get(c.key)
+    return result
+
+
+# --- Issuing ---------------------------------------------------------------------------------
+def queue_rendering(document_ids: list[int]) -> None:
+    """Queue chunked render tasks once the transaction commits."""
+    from trophies.tasks import render_documents
+
+    ids = list(document_ids)
+    size = chunk_size()
+    queue = getattr(settings, "DOCUMENTS_QUEUE", None)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        transaction.on_commit(
+            lambda chunk=chunk: render_documents.apply_async(
+                kwargs={"document_ids": chunk}, queue=queue
+            )
+        )
+
+
+def documents_issue(
+    *, cohort: Cohort, kind: str, actor: User | None, dispatch: bool = True
+) -> list[Document]:
+    """Create one pending document for each eligible recipient without a live one, and
+    queue their rendering after commit (``dispatch=False``: the caller renders them, as the
+    demo seed does). Issuing again creates only what is missing."""
+    if kind not in DocumentKind.values:
+        raise DomainError(_("Unknown kind of document."))
+    with transaction.atomic():
+        doc_settings = settings_for(cohort)
+        DocumentSettings.objects.select_for_update().get(pk=doc_settings.pk)  # one at a time
+        now = timezone.now()
+        new = [
+            Document(
+                kind=kind,
+                cohort=cohort,
+                recipient=c.recipient,
+                award=c.award,
+                organisation=c.organisation,
+                language=c.language,
+                data=c.data,
+                issued_by=actor,
+                queued_at=now,
+            )
+            for c in candidates(cohort=cohort, kind=kind)
+            if c.eligible and c.document is None
+        ]
+        if not new:
+            raise DomainError(_("Nothing to issue: everyone eligible already has this document."))
+        created = Document.objects.bulk_create(new)
+        audit_log(
+            actor=actor,
+            action="documents.issue",
+            obj=cohort,
+            organisation=cohort.programme.organisation_id,
+            after={"kind": kind, "count": len(created)},
+        )
+        if dispatch:
+            queue_rendering([d.pk for d in created])
+    return created
+
+
+def _claim(document_id: int, now) -> bool:
+    return bool(
+        Document.objects.filter(pk=document_id, revoked_at__isnull=True)
+        .filter(
+            Q(status=DocumentStatus.PENDING)
+            | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - stale_after())
+        )
+        .update(status=DocumentStatus.RENDERING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def storage_path(document: Document) -> str:
+    return f"documents/{document.cohort_id}/{document.kind}/{document.verification_code}.pdf"
+
+
+def _store(path: str, content: bytes) -> None:
+    """Write ``content`` at exactly ``path`` (replacing a partial file left by a killed
+    worker), never at an alternative name."""
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    name = default_storage.save(path, ContentFile(content))
+    if name != path:  # someone wrote it meanwhile: keep one file only
+        default_storage.delete(name)
+
+
+def document_render(*, document_id: int, cache: dict | None = None) -> bool:
+    """Claim, render and store one document. True when this call made it ready; False when
+    it was not claimable (done, revoked, or being rendered by someone else) or failed."""
+    now = timezone.now()
+    if not _claim(document_id, now):
+        return False
+    document = Document.objects.select_related("cohort__programme").get(pk=document_id)
+    cache = {} if cache is None else cache
+    programme = document.cohort.programme
+    try:
+        tkey = ("template", programme.id, document.kind, document.language)
+        if tkey not in cache:
+            cache[tkey] = template_for(
+                programme_id=programme.id, kind=document.kind, language=document.language
+            )
+        bkey = ("branding", programme.id)
+        if bkey not in cache:
+            cache[bkey] = branding_for(programme)
+        _name, _type, content = render_document(
+            document, template=cache[tkey], branding=cache[bkey]
+        )
+        path = storage_path(document)
+        _store(path, content)
+    except Exception as exc:  # any failure is recorded on the row and shown
+        log.exception("document %s failed", document_id)
+        Document.objects.filter(
+            pk=document_id, status=DocumentStatus.RENDERING, claimed_at=now
+        ).update(status=DocumentStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000])
+        return False
+    return bool(
+        Document.objects.filter(
+            pk=document_id, status=DocumentStatus.RENDERING, claimed_at=now
+        ).update(
+            status=DocumentStatus.READY,
+            file=path,
+            sha256=hashlib.sha256(content).hexdigest(),
+            rendered_at=timezone.now(),
+            error="",
+        )
+    )
+
+
+def document_retry(*, document: Document, actor: User) -> Document:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status != DocumentStatus.FAILED:
+            raise DomainError(_("Only a failed document can be retried."))
+        if document.revoked_at is not None:
+            raise DomainError(_("This document has been revoked."))
+        document.status = DocumentStatus.PENDING
+        document.error = ""
+        document.queued_at = timezone.now()
+        document.save(update_fields=["status", "error", "queued_at"])
+        audit_log(
+            actor=actor,
+            action="document.retry",
+            obj=document,
+            organisation=document.cohort.programme.organisation_id,
+        )
+        queue_rendering([document.pk])
+    return document
+
+
+def document_revoke(*, document: Document, actor: User, reason: str) -> Document:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the document is revoked."))
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.revoked_at is not None:
+            return document
+        document.revoked_at = timezone.now()
+        document.revoke_reason = reason
+        document.save(update_fields=["revoked_at", "revoke_reason"])
+        audit_log(
+            actor=actor,
+            action="document.revoke",
+            obj=document,
+            organisation=document.cohort.programme.organisation_id,
+            reason=reason,
+        )
+    return document
+
+
+def documents_requeue_stuck() -> int:
+    """Re-queue documents pending or rendering for longer than ``stale_after()`` (their
+    worker or their message was lost) and record it on each cohort. Returns how many."""
+    now = timezone.now()
+    cutoff = now - stale_after()
+    with transaction.atomic():
+        stuck = list(
+            Document.objects.select_for_update(skip_locked=True)
+            .filter(revoked_at__isnull=True)
+            .filter(
+                Q(status=DocumentStatus.PENDING, queued_at__lt=cutoff)
+                | Q(status=DocumentStatus.PENDING, queued_at__isnull=True)
+                | Q(status=DocumentStatus.RENDERING, claimed_at__lt=cutoff)
+            )
+            .values_list("pk", "cohort_id")
+        )
+        if not stuck:
+            return 0
+        ids = [pk for pk, _c in stuck]
+        Document.objects.filter(pk__in=ids).update(queued_at=now)
+        per_cohort: dict[int, int] = {}
+        for _pk, cohort_id in stuck:
+            per_cohort[cohort_id] = per_cohort.get(cohort_id, 0) + 1
+        for cohort_id, count in per_cohort.items():
+            DocumentSettings.objects.get_or_create(cohort_id=cohort_id)
+            DocumentSettings.objects.filter(cohort_id=cohort_id).update(
+                requeued_at=now, requeued_count=count
+            )
+        queue_rendering(ids)
+    log.warning("re-queued %s stuck documents", len(ids))
+    return len(ids)
+
+
+# --- Delivery --------------------------------------------------------------------------------
+def documents_email_queue(*, cohort: Cohort, actor: User) -> None:
+    from trophies.tasks import email_documents
+
+    with transaction.atomic():
+        audit_log(
+            actor=actor,
+            action="documents.email",
+            obj=cohort,
+            organisation=cohort.programme.organisation_id,
+        )
+        transaction.on_commit(lambda: email_documents.delay(cohort_id=cohort.pk))
+
+
+def documents_email_send(*, cohort_id: int) -> int:
+    """E-mail each recipient their ready document, once: ``emailed_at`` is claimed with a
+    conditional update before the message is queued, in the same transaction."""
+    sent = 0
+    docs = Document.objects.filter(
+        cohort_id=cohort_id,
+        status=DocumentStatus.READY,
+        revoked_at__isnull=True,
+        emailed_at__isnull=True,
+        recipient__isnull=False,
+    ).select_related("recipient", "cohort")
+    for document in docs:
+        with transaction.atomic():
+            claimed = Document.objects.filter(pk=document.pk, emailed_at__isnull=True).update(
+                emailed_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            send_templated_mail(
+                recipients=[document.recipient],
+                template="trophies/documents/email/document_ready",
+                context={
+                    "document": document,
+                    "kind": document.get_kind_display(),
+                    "cohort": document.cohort.name,
+                    "download_url": settings.SITE_URL
+                    + reverse("documents:download", kwargs={"pk": document.pk}),
+                    "verify_url": verify_url(document.verification_code),
+                },
+            )
+            sent += 1
+    return sent
+
+
+def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
+    from trophies.tasks import build_document_archive
+
+    with transaction.atomic():
+        archive = DocumentArchive.objects.create(cohort=cohort, requested_by=actor)
+        audit_log(
+            actor=actor,
+            action="documents.archive",
+            obj=archive,
+            organisation=cohort.programme.organisation_id,
+        )
+        transaction.on_commit(lambda: build_document_archive.delay(archive_id=archive.pk))
+    return archive
+
+
+def archive_build(*, archive_id: int) -> bool:
+    """Write the ZIP of a cohort's ready documents into storage, one document at a time
+    (streamed from storage to storage, never the whole archive in memory)."""
+    now = timezone.now()
+    claimed = (
+        DocumentArchive.objects.filter(pk=archive_id)
+        .filter(
+            Q(status=DocumentStatus.PENDING)
+            | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - stale_after())
+        )
+        .update(status=DocumentStatus.RENDERING, claimed_at=now)
+    )
+    if not claimed:
+        return False
+    archive = DocumentArchive.objects.select_related("cohort").get(pk=archive_id)
+    path = f"documents/{archive.cohort_id}/archives/{archive.pk}.zip"
+    docs = Document.objects.filter(
+        cohort_id=archive.cohort_id, status=DocumentStatus.READY, revoked_at__isnull=True
+    ).order_by("kind", "id")
+    count = 0
+    try:
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        with contextlib.suppress(NotImplementedError):  # object storage has no folders
+            os.makedirs(os.path.dirname(default_storage.path(path)), exist_ok=True)
+        with (
+            default_storage.open(path, "wb") as target,
+            zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as zf,
+        ):
+            for doc in docs.iterator(chunk_size=200):
+                arcname = f"{doc.kind}/{_safe_name(doc.display_name)}-{doc.verification_code}.pdf"
+                with default_storage.open(doc.file, "rb") as src, zf.open(arcname, "w") as dst:
+                    shutil.copyfileobj(src, dst, 256 * 1024)
+                count += 1
+        size = default_storage.size(path)
+    except Exception as exc:  # recorded and shown
+        log.exception("archive %s failed", archive_id)
+        DocumentArchive.objects.filter(pk=archive_id).update(
+            status=DocumentStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        return False
+    DocumentArchive.objects.filter(pk=archive_id).update(
+        status=DocumentStatus.READY,
+        file=path,
+        document_count=count,
+        size=size,
+        finished_at=timezone.now(),
+    )
+    return True
+
+
+def _safe_name(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(text)[:60] or "document"
+
+
+# --- Templates -------------------------------------------------------------------------------
+def sample_document(*, programme: Programme, kind: str, language: str) -> Document:
+    """An unsaved document of ``kind`` from the programme's most recent cohort with data (the
+    first eligible candidate), or with placeholder data when there is none yet."""
+    for cohort in Cohort.objects.filter(programme=programme).order_by("-year")[:3]:
+        for c in candidates(cohort=cohort, kind=kind):
+            if c.eligible:
+                return Document(
+                    kind=kind, cohort=cohort, recipient=c.recipient, award=c.award,
+                    organisation=c.organisation, language=language, data=c.data,
+                )  # fmt: skip
+    cohort = Cohort.objects.filter(programme=programme).order_by("-year").first()
+    data = {name: f"[{name}]" for name in DATA_FIELDS}
+    if cohort is None:
+        cohort = Cohort(programme=programme, name=data["cohort"], year=timezone.now().year)
+    return Document(kind=kind, cohort=cohort, language=language, data=data)
+
+
+def template_check(*, programme: Programme, kind: str, language: str, html: str, css: str) -> bytes:
+    """Render the template with real data of the programme inside a transaction that is
+    rolled back, and return the PDF. A broken template raises ``DomainError`` with why."""
+    css_errors = pdf.check_css(css)
+    if css_errors:
+        raise DomainError("; ".join(css_errors[:5]))
+    try:
+        with transaction.atomic():
+            document = sample_document(programme=programme, kind=kind, language=language)
+            if document.cohort.pk:
+                document.save()  # the same path as a real document, then rolled back
+            branding = branding_for(programme)
+            _n, _t, content = render_document(document, template=(html, css), branding=branding)
+            transaction.set_rollback(True)
+    except pdf.TemplateError as exc:
+        raise DomainError(_("The template cannot be used: %(error)s") % {"error": exc}) from exc
+    return content
+
+
+def template_save(
+    *, programme: Programme, kind: str, language: str, html: str, css: str, actor: User
+) -> DocumentTemplate:
+    template_check(programme=programme, kind=kind, language=language, html=html, css=css)
+    with transaction.atomic():
+        obj, created = DocumentTemplate.objects.select_for_update().get_or_create(
+            programme=programme,
+            kind=kind,
+            language=language,
+            defaults={"html": html, "css": css, "updated_by": actor},
+        )
+        if not created:
+            obj.html, obj.css, obj.updated_by = html, css, actor
+            obj.save(update_fields=["html", "css", "updated_by", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="documents.template_save",
+            obj=obj,
+            organisation=programme.organisation_id,
+        )
+    return obj
+
+
+def template_reset(*, programme: Programme, kind: str, language: str, actor: User) -> None:
+    with transaction.atomic():
+        obj = DocumentTemplate.objects.filter(
+            programme=programme, kind=kind, language=language
+        ).first()
+        if obj is None:
+            return
+        audit_log(
+            actor=actor,
+            action="documents.template_reset",
+            obj=obj,
+            organisation=programme.organisation_id,
+        )
+        obj.delete()
+
+
+def branding_save(*, branding: DocumentBranding, actor: User) -> DocumentBranding:
+    with transaction.atomic():
+        branding.save()
+        audit_log(
+            actor=actor,
+            action="documents.branding_save",
+            obj=branding,
+            organisation=branding.programme.organisation_id,
+        )
+    return branding
+
+
+def settings_save(*, doc_settings: DocumentSettings, actor: User) -> DocumentSettings:
+    with transaction.atomic():
+        doc_settings.save(update_fields=["attendance_min_percent"])
+        audit_log(
+            actor=actor,
+            action="documents.settings_save",
+            obj=doc_settings,
+            organisation=doc_settings.cohort.programme.organisation_id,
+            after={"attendance_min_percent": doc_settings.attendance_min_percent},
+        )
+    return doc_settings
+
+
+# --- Reads -----------------------------------------------------------------------------------
+def cohorts_managed_by(user) -> Any:
+    return Cohort.objects.filter(
+        programme__organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
+    ).select_related("programme")
+
+
+def programmes_managed_by(user) -> Any:
+    return Programme.objects.filter(organisation_id__in=roles_for(user).orgs(Role.COORDINATOR))
+
+
+def documents_visible_to(user) -> Any:
+    """Documents ``user`` may download: their own, their team's trophy certificates, their
+    municipality's attestations, and all those of the cohorts they coordinate."""
+    r = roles_for(user)
+    if not user.is_authenticated:
+        return Document.objects.none()
+    team_ids = TeamMember.objects.filter(user=user).values("team_id")
+    return Document.objects.filter(
+        Q(recipient=user)
+        | Q(kind=DocumentKind.TROPHY, award__team_id__in=team_ids)
+        | Q(kind=DocumentKind.MUNICIPALITY, organisation_id__in=r.orgs(Role.MUNICIPAL_STAFF))
+        | Q(cohort__programme__organisation_id__in=r.orgs(Role.COORDINATOR))
+    )
+
+
+def progress(*, cohort: Cohort) -> dict[str, Any]:
+    """Counts by status of the cohort's live documents (one query)."""
+    counts = dict(
+        Document.objects.filter(cohort=cohort, revoked_at__isnull=True)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    total = sum(counts.values())
+    ready = counts.get(DocumentStatus.READY, 0)
+    failed = counts.get(DocumentStatus.FAILED, 0)
+    return {
+        "total": total,
+        "ready": ready,
+        "failed": failed,
+        "waiting": total - ready - failed,
+        "percent": round(100 * (ready + failed) / total) if total else 0,
+        "done": total > 0 and ready + failed == total,
+    }

@@ -1,0 +1,427 @@
+"""Views of the documents: the coordinator's pages (eligibility, issuing, progress,
+templates, archive, e-mail), downloads, and the public verification page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from curiouslab.accounts.models import Role
+from curiouslab.accounts.roles import roles_for
+from curiouslab.errors import DomainError
+from trophies import document_services as services
+from trophies.document_models import (
+    Document,
+    DocumentArchive,
+    DocumentBranding,
+    DocumentKind,
+    DocumentSettings,
+    DocumentStatus,
+)
+
+PAGE_SIZE = 25
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+# --- Forms -----------------------------------------------------------------------------------
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = DocumentSettings
+        fields = ["attendance_min_percent"]
+
+
+class BrandingForm(forms.ModelForm):
+    class Meta:
+        model = DocumentBranding
+        fields = ["primary_color", "accent_color", "signatory_name", "signatory_title", "logo"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "read") and getattr(logo, "size", 0):
+            if logo.size > LOGO_MAX_BYTES:
+                raise forms.ValidationError(_("The logo must weigh at most 1 MB."))
+            head = logo.read(8)
+            logo.seek(0)
+            if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff")):
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo
+
+
+class TemplateForm(forms.Form):
+    html = forms.CharField(
+        label=gettext_lazy("HTML"),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+    )
+    css = forms.CharField(
+        label=gettext_lazy("CSS"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+def _require_coordinator(request) -> None:
+    if not roles_for(request.user).has(Role.COORDINATOR):
+        raise PermissionDenied
+
+
+def _cohort(request, cohort_id: int):
+    _require_coordinator(request)
+    return get_object_or_404(services.cohorts_managed_by(request.user), pk=cohort_id)
+
+
+def _managed_document(request, pk: int) -> Document:
+    return get_object_or_404(
+        Document.objects.filter(
+            cohort__in=services.cohorts_managed_by(request.user)
+        ).select_related("cohort__programme"),
+        pk=pk,
+    )
+
+
+def _kind(value: str | None) -> str:
+    return value if value in DocumentKind.values else DocumentKind.DIPLOMA
+
+
+# --- Coordinator pages -----------------------------------------------------------------------
+@login_required
+def index(request):
+    _require_coordinator(request)
+    cohorts = services.cohorts_managed_by(request.user).order_by("-year", "name")
+    page = Paginator(cohorts, PAGE_SIZE).get_page(request.GET.get("page"))
+    programmes = services.programmes_managed_by(request.user).order_by("name")[:20]
+    return render(
+        request, "trophies/documents/index.html", {"page": page, "programmes": programmes}
+    )
+
+
+@login_required
+def cohort_detail(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    doc_settings = services.settings_for(cohort)
+    status = request.GET.get("status", "")
+    docs = Document.objects.filter(cohort=cohort).order_by("kind", "id")
+    if status in DocumentStatus.values:
+        docs = docs.filter(status=status)
+    elif status == "revoked":
+        docs = docs.filter(revoked_at__isnull=False)
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "cohort": cohort,
+        "doc_settings": doc_settings,
+        "settings_form": SettingsForm(instance=doc_settings),
+        "progress": services.progress(cohort=cohort),
+        "failures": _failures(cohort),
+        "page": page,
+        "status": status,
+        "query": f"status={status}" if status else "",
+        "statuses": DocumentStatus.choices,
+        "kinds": DocumentKind.choices,
+        "archive": DocumentArchive.objects.filter(cohort=cohort).first(),
+        "revoke_form": RevokeForm(),
+    }
+    return render(request, "trophies/documents/cohort.html", context)
+
+
+def _failures(cohort):
+    return list(
+        Document.objects.filter(
+            cohort=cohort, status=DocumentStatus.FAILED, revoked_at__isnull=True
+        ).order_by("id")[:20]
+    )
+
+
+@login_required
+def progress(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    return render(
+        request,
+        "trophies/documents/partials/progress.html",
+        {
+            "cohort": cohort,
+            "progress": services.progress(cohort=cohort),
+            "failures": _failures(cohort),
+            "doc_settings": services.settings_for(cohort),
+        },
+    )
+
+
+@login_required
+def eligibility(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    kind = _kind(request.GET.get("kind"))
+    rows = services.candidates(cohort=cohort, kind=kind)
+    eligible = sum(1 for r in rows if r.eligible)
+    to_issue = sum(1 for r in rows if r.eligible and r.document is None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trophies/documents/eligibility.html",
+        {
+            "cohort": cohort,
+            "kind": kind,
+            "kind_label": DocumentKind(kind).label,
+            "kinds": DocumentKind.choices,
+            "page": page,
+            "query": f"kind={kind}",
+            "eligible": eligible,
+            "ineligible": len(rows) - eligible,
+            "to_issue": to_issue,
+            "rule": services.settings_for(cohort).attendance_min_percent,
+        },
+    )
+
+
+@login_required
+@require_POST
+def issue(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    kind = _kind(request.POST.get("kind"))
+    try:
+        created = services.documents_issue(cohort=cohort, kind=kind, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(count)s documents are being rendered.") % {"count": len(created)},
+        )
+    return redirect("documents:cohort", cohort_id=cohort.pk)
+
+
+@login_required
+@require_POST
+def settings_update(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    form = SettingsForm(request.POST, instance=services.settings_for(cohort))
+    if form.is_valid():
+        services.settings_save(doc_settings=form.save(commit=False), actor=request.user)
+        messages.success(request, _("The attendance rule has been saved."))
+    else:
+        messages.error(request, _("The attendance rule must be a percentage from 0 to 100."))
+    return redirect("documents:cohort", cohort_id=cohort.pk)
+
+
+@login_required
+@require_POST
+def email(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    services.documents_email_queue(cohort=cohort, actor=request.user)
+    messages.success(request, _("Each person will receive their document by e-mail (only once)."))
+    return redirect("documents:cohort", cohort_id=cohort.pk)
+
+
+@login_required
+@require_POST
+def archive(request, cohort_id: int):
+    cohort = _cohort(request, cohort_id)
+    services.archive_request(cohort=cohort, actor=request.user)
+    messages.success(request, _("The ZIP archive is being built."))
+    return redirect("documents:cohort", cohort_id=cohort.pk)
+
+
+@login_required
+def archive_download(request, pk: int):
+    _require_coordinator(request)
+    archive = get_object_or_404(
+        DocumentArchive.objects.filter(
+            cohort__in=services.cohorts_managed_by(request.user), status=DocumentStatus.READY
+        ),
+        pk=pk,
+    )
+    return FileResponse(
+        default_storage.open(archive.file, "rb"),
+        as_attachment=True,
+        filename=f"documents-{archive.cohort.school_year}-{archive.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    document = _managed_document(request, pk)
+    try:
+        services.document_retry(document=document, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The document is being rendered again."))
+    return redirect("documents:cohort", cohort_id=document.cohort_id)
+
+
+@login_required
+@require_POST
+def revoke(request, pk: int):
+    document = _managed_document(request, pk)
+    form = RevokeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Say why the document is revoked."))
+        services.document_revoke(
+            document=document, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The document has been revoked."))
+    return redirect("documents:cohort", cohort_id=document.cohort_id)
+
+
+# --- Templates -------------------------------------------------------------------------------
+def _programme(request, programme_id: int):
+    _require_coordinator(request)
+    return get_object_or_404(services.programmes_managed_by(request.user), pk=programme_id)
+
+
+@login_required
+def templates(request, programme_id: int):
+    programme = _programme(request, programme_id)
+    branding = services.branding_for(programme)
+    form = BrandingForm(request.POST or None, request.FILES or None, instance=branding)
+    if request.method == "POST" and form.is_valid():
+        services.branding_save(branding=form.save(commit=False), actor=request.user)
+        messages.success(request, _("The logo, colours and signature have been saved."))
+        return redirect("documents:templates", programme_id=programme.pk)
+    custom = set(programme.document_templates.values_list("kind", "language"))
+    rows = [
+        {
+            "kind": kind,
+            "label": label,
+            "languages": [
+                (code, name, (kind, code) in custom) for code, name in settings.LANGUAGES
+            ],
+        }
+        for kind, label in DocumentKind.choices
+    ]
+    return render(
+        request,
+        "trophies/documents/templates.html",
+        {"programme": programme, "form": form, "rows": rows},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def template_edit(request, programme_id: int, kind: str, language: str):
+    programme = _programme(request, programme_id)
+    if kind not in DocumentKind.values or language not in dict(settings.LANGUAGES):
+        raise Http404
+    html, css = services.template_for(programme_id=programme.pk, kind=kind, language=language)
+    form = TemplateForm(request.POST or None, initial={"html": html, "css": css})
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "reset":
+            services.template_reset(
+                programme=programme, kind=kind, language=language, actor=request.user
+            )
+            messages.success(request, _("The built-in template is used again."))
+            return redirect("documents:template_edit", programme.pk, kind, language)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "preview":
+                    content = services.template_check(
+                        programme=programme, kind=kind, language=language,
+                        html=data["html"], css=data["css"],
+                    )  # fmt: skip
+                    response = HttpResponse(content, content_type="application/pdf")
+                    response["Content-Disposition"] = f'inline; filename="preview-{kind}.pdf"'
+                    return response
+                services.template_save(
+                    programme=programme, kind=kind, language=language,
+                    html=data["html"], css=data["css"], actor=request.user,
+                )  # fmt: skip
+            except DomainError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("The template has been saved."))
+                return redirect("documents:template_edit", programme.pk, kind, language)
+    return render(
+        request,
+        "trophies/documents/template_edit.html",
+        {
+            "programme": programme,
+            "kind": kind,
+            "kind_label": DocumentKind(kind).label,
+            "language": language,
+            "form": form,
+            "error": error,
+            "variables": services.VARIABLES,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Downloads -------------------------------------------------------------------------------
+@login_required
+def mine(request):
+    docs = (
+        Document.objects.filter(recipient=request.user, revoked_at__isnull=True)
+        .select_related("cohort")
+        .order_by("-issued_at")
+    )
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "trophies/documents/mine.html", {"page": page})
+
+
+@login_required
+def download(request, pk: int):
+    docs = services.documents_visible_to(request.user).filter(status=DocumentStatus.READY)
+    if not roles_for(request.user).has(Role.COORDINATOR):
+        docs = docs.filter(revoked_at__isnull=True)
+    document = get_object_or_404(docs, pk=pk)
+    return FileResponse(
+        default_storage.open(document.file, "rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type="application/pdf",
+    )
+
+
+# --- Public verification ---------------------------------------------------------------------
+def verify_form(request):
+    code = "".join(request.GET.get("code", "").split()).upper()
+    if code:
+        return redirect("documents:verify", code=code[:16])
+    return render(request, "trophies/documents/verify_form.html")
+
+
+def verify(request, code: str):
+    document = (
+        Document.objects.filter(verification_code=code.upper(), status=DocumentStatus.READY)
+        .select_related("cohort")
+        .first()
+    )
+    if document is None:
+        return render(request, "trophies/documents/verify_unknown.html", {"code": code}, status=404)
+    printed = [
+        (label, document.data.get(key))
+        for key, label in services.PRINTED_LABELS
+        if document.data.get(key)
+    ]
+    return render(
+        request,
+        "trophies/documents/verify.html",
+        {
+            "document": document,
+            "printed": printed,
+            "verify_url": reverse("documents:verify", kwargs={"code": document.verification_code}),
+        },
+    )

@@ -1,0 +1,278 @@
+"""The PDF renderer: a pure function of a template, its CSS and a context.
+
+``render_pdf(...)`` returns ``(filename, content_type, bytes)`` and touches neither the
+database nor the storage. What is expensive and does not change between documents is done
+once per process and kept: the base stylesheet with the @font-face rules (fonts shipped in
+``static/fonts``), WeasyPrint's ``FontConfiguration``, each template's parsed CSS and compiled
+HTML, and decoded images. WeasyPrint is imported lazily, on the first render.
+
+Templates are Django templates run by a sandboxed engine: no loaders (no ``include`` or
+``extends`` of the project's templates), no tag libraries, autoescaping on, and the context
+holds only plain strings, so a template can print what it is given and nothing else. An
+unknown variable is an error, not an empty string. Resources are fetched by a URL fetcher that
+refuses anything but ``data:`` URLs and files inside the project's ``static/`` folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.utils.safestring import SafeString, mark_safe
+
+STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
+DOCUMENTS_STATIC_DIR = STATIC_DIR / "trophies" / "documents"
+BASE_CSS_PATH = DOCUMENTS_STATIC_DIR / "base.css"
+CONTENT_TYPE = "application/pdf"
+
+# What an unknown variable prints while rendering; found in the output, it fails the render.
+_INVALID_MARK = "\x00cl-unknown-variable:%s\x00"
+_INVALID_PREFIX = "\x00cl-unknown-variable:"
+
+
+class TemplateError(Exception):
+    """The document template cannot be rendered; ``str()`` says why, for the coordinator."""
+
+
+_engine = Engine(
+    dirs=[],
+    app_dirs=False,
+    loaders=[],
+    libraries={},
+    autoescape=True,
+    string_if_invalid=_INVALID_MARK,
+    debug=False,
+)
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_make(self, key: str, make):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_templates = _LRU(64)
+_stylesheets = _LRU(32)
+_state: dict[str, Any] = {}
+_state_lock = threading.Lock()
+
+
+def _key(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+# --- Templates -------------------------------------------------------------------------------
+def compile_template(source: str):
+    """The compiled template, cached; a syntax error becomes a ``TemplateError``."""
+
+    def make():
+        try:
+            return _engine.from_string(source)
+        except TemplateSyntaxError as exc:
+            raise TemplateError(str(exc)) from exc
+        except Exception as exc:  # e.g. an unknown tag library
+            raise TemplateError(f"{exc.__class__.__name__}: {exc}") from exc
+
+    return _templates.get_or_make(_key("tpl", source), make)
+
+
+def render_template(source: str, context: dict[str, Any]) -> str:
+    """Render ``source`` with ``context`` (plain values; escaped unless marked safe)."""
+    template = compile_template(source)
+    try:
+        output = template.render(Context(context, autoescape=True))
+    except TemplateError:
+        raise
+    except Exception as exc:  # anything a template can raise at render time
+        raise TemplateError(f"{exc.__class__.__name__}: {exc}") from exc
+    if _INVALID_PREFIX in output:
+        names = sorted({part.split("\x00", 1)[0] for part in output.split(_INVALID_PREFIX)[1:]})
+        raise TemplateError("Unknown variable: " + ", ".join(names))
+    return output
+
+
+def check_css(css: str) -> list[str]:
+    """The syntax errors of a stylesheet (empty when it parses)."""
+    import tinycss2
+
+    errors = []
+    for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
+        if rule.type == "error":
+            errors.append(f"CSS line {rule.source_line}: {rule.message}")
+        elif rule.type == "qualified-rule":
+            for decl in tinycss2.parse_blocks_contents(rule.content):
+                if decl.type == "error":
+                    errors.append(f"CSS line {decl.source_line}: {decl.message}")
+    return errors
+
+
+# --- QR code ---------------------------------------------------------------------------------
+def qr_svg(url: str) -> SafeString:
+    """The QR code of ``url`` as an inline SVG element. Each row's runs of dark modules make
+    one rectangle of a single path: a few dozen path commands instead of one per module,
+    which is what WeasyPrint's SVG drawing spends its time on."""
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(url)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    size = len(matrix)
+    commands = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < size:
+            if row[x]:
+                start = x
+                while x < size and row[x]:
+                    x += 1
+                commands.append(f"M{start} {y}h{x - start}v1h{start - x}z")
+            else:
+                x += 1
+    return mark_safe(  # noqa: S308 - numbers only, built here
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        f'shape-rendering="crispEdges"><path fill="#000" d="{"".join(commands)}"/></svg>'
+    )
+
+
+# --- WeasyPrint ------------------------------------------------------------------------------
+def make_url_fetcher():
+    """A WeasyPrint URL fetcher that allows ``data:`` URLs and files under ``static/`` only."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.is_relative_to(STATIC_DIR) and path.is_file():
+                    return super().fetch(path.as_uri(), headers)
+                raise ValueError(f"Refused file outside the static files: {url}")
+            raise ValueError(f"Refused remote or unknown URL: {url}")
+
+    return StaticOnlyFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
+def _weasy():
+    """WeasyPrint's classes, the font configuration, the URL fetcher and the base stylesheet:
+    made once per process."""
+    if "css_base" in _state:
+        return _state
+    with _state_lock:
+        if "css_base" not in _state:
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+
+            fonts = FontConfiguration()
+            fetcher = make_url_fetcher()
+            base = weasyprint.CSS(
+                filename=str(BASE_CSS_PATH), font_config=fonts, url_fetcher=fetcher
+            )
+            _state.update(
+                weasyprint=weasyprint,
+                fonts=fonts,
+                fetcher=fetcher,
+                images={},
+                css_base=base,
+            )
+    return _state
+
+
+def _stylesheet(css: str):
+    w = _weasy()
+
+    def make():
+        return w["weasyprint"].CSS(
+            string=css,
+            base_url=DOCUMENTS_STATIC_DIR.as_uri() + "/",
+            font_config=w["fonts"],
+            url_fetcher=w["fetcher"],
+        )
+
+    return _stylesheets.get_or_make(_key("css", css), make)
+
+
+def render_pdf(
+    *,
+    html_template: str,
+    css_template: str,
+    context: dict[str, Any],
+    filename: str,
+    title: str = "",
+) -> tuple[str, str, bytes]:
+    """Render one document: ``(filename, "application/pdf", pdf bytes)``.
+
+    ``css_template`` is rendered with the same context as the HTML (for the programme's
+    colours); keep it free of per-person values so that its parsed form is reused."""
+    css = render_template(css_template, {k: v for k, v in context.items() if k.endswith("color")})
+    body = render_template(html_template, context)
+    w = _weasy()
+    html = (
+        '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+        "</head><body>{body}</body></html>"
+    ).format(
+        lang=context.get("language", "fr"),
+        title=_escape(title),
+        body=body,
+    )
+    document = w["weasyprint"].HTML(
+        string=html,
+        base_url=DOCUMENTS_STATIC_DIR.as_uri() + "/",
+        url_fetcher=w["fetcher"],
+    )
+    out = io.BytesIO()
+    document.write_pdf(
+        out,
+        stylesheets=[w["css_base"], _stylesheet(css)],
+        font_config=w["fonts"],
+        cache=w["images"],
+        pdf_identifier=hashlib.sha256(filename.encode()).hexdigest()[:32].encode(),
+    )
+    if len(w["images"]) > 256:  # bound the image cache (logos of many programmes)
+        w["images"].clear()
+    return filename, CONTENT_TYPE, out.getvalue()
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return escape(text)
+
+
+def reset_caches() -> None:
+    """Forget everything made once per process (tests)."""
+    _templates.clear()
+    _stylesheets.clear()
+    with _state_lock:
+        _state.clear()
