@@ -1,11 +1,13 @@
-"""Matrix rows of the sessions app. Side A: a team of the cohort with A's student (from A's
-school), coached by A's coach, on a challenge of A's municipality, invited to a session
-running now; B's people are outsiders."""
+"""Matrix rows of the sessions app. Side A: a second cohort of A's programme (so that other
+apps may put A's student in a team of A's first cohort) with a team holding A's student
+(from A's school), coached by A's coach, on a challenge of A's municipality, invited to a
+session running now; B's people are outsiders."""
 
 from django.core.files.base import ContentFile
 
 from sessions.models import CalendarFeed, CoachingEntry, SessionMaterial
 from sessions.services import checkin_token
+from tests.factories import CohortFactory
 from tests.matrix import ANON_LOGIN, Row
 from tests.sessions.factories import (
     ChallengeFactory,
@@ -18,15 +20,17 @@ from tests.sessions.factories import (
 
 def build(world):
     a = world.a
-    challenge = ChallengeFactory(cohort=a.cohort, municipality=a.municipality)
-    team = TeamFactory(cohort=a.cohort, name="Équipe matrice sessions", challenge=challenge)
+    cohort = CohortFactory(programme=a.programme)
+    challenge = ChallengeFactory(cohort=cohort, municipality=a.municipality)
+    team = TeamFactory(cohort=cohort, name="Équipe matrice sessions", challenge=challenge)
     TeamMemberFactory(team=team, user=a.people["student"], school=a.school)
     CoachAssignmentFactory(team=team, coach=a.people["coach"])
-    session = running(cohort=a.cohort, teams=[team])
+    session = running(cohort=cohort, teams=[team])
     material = SessionMaterial(session=session, title="Programme", uploaded_by=None)
     material.file.save("programme.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     world.objects.update(
         {
+            "sessions_cohort": cohort,
             "sessions_team": team,
             "sessions_session": session,
             "sessions_material": material,
@@ -60,7 +64,7 @@ RUNS_SESSION = {
     "student": 403,
     "coach": 403,
 }
-# Side A's cohort: its calendar is open to its coordinator and participants.
+# Side A's second cohort: its calendar is open to its coordinator and participants.
 SEES_COHORT = {**SEES_SESSION, "juror": 200}
 COORDINATES_COHORT = {
     **SEES_COHORT,
@@ -74,10 +78,14 @@ COACHING_ROLES = ["coordinator", "student", "coach", "municipal_staff"]
 
 ROWS = {
     "sessions:mine": Row(SIGNED_IN),
-    "sessions:cohort_calendar": Row(SEES_COHORT, kwargs=lambda w: {"cohort_id": w.a.cohort.pk}),
-    "sessions:create": Row(COORDINATES_COHORT, kwargs=lambda w: {"cohort_id": w.a.cohort.pk}),
+    "sessions:cohort_calendar": Row(
+        SEES_COHORT, kwargs=lambda w: {"cohort_id": w["sessions_cohort"].pk}
+    ),
+    "sessions:create": Row(
+        COORDINATES_COHORT, kwargs=lambda w: {"cohort_id": w["sessions_cohort"].pk}
+    ),
     "sessions:attendance_rates": Row(
-        COORDINATES_COHORT, kwargs=lambda w: {"cohort_id": w.a.cohort.pk}
+        COORDINATES_COHORT, kwargs=lambda w: {"cohort_id": w["sessions_cohort"].pk}
     ),
     "sessions:detail": Row(SEES_SESSION, kwargs=_session),
     "sessions:edit": Row(RUNS_SESSION, kwargs=_session),
