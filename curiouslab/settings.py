@@ -174,6 +174,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "trophies.requeue_stuck_documents",
         "schedule": timedelta(minutes=2),
     },
+    # Sessions: reminders the day before a session and two days before a deadline; hourly
+    # runs, each reminder claimed once (sessions.models.ReminderSent).
+    "sessions-session-reminders": {
+        "task": "sessions.send_session_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "sessions-deadline-reminders": {
+        "task": "sessions.send_deadline_reminders",
+        "schedule": crontab(minute=35),
+    },
 }
 
 # Documents (trophies): a document pending or rendering for longer than this is re-queued;

@@ -1,0 +1,20 @@
+"""Celery tasks of the sessions app: the reminders sent by beat (see CELERY_BEAT_SCHEDULE).
+Each run is idempotent: a ReminderSent row is claimed before each e-mail."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="sessions.send_session_reminders")
+def send_session_reminders() -> int:
+    from sessions.services import session_reminders_send
+
+    return session_reminders_send()
+
+
+@shared_task(name="sessions.send_deadline_reminders")
+def send_deadline_reminders() -> int:
+    from sessions.services import milestone_reminders_send
+
+    return milestone_reminders_send()
