@@ -393,7 +393,10 @@ def _queue(request) -> tuple[QueueFilterForm, QuerySet[Challenge]]:
         .distinct(),
     )
     challenges = challenges_for_review(request.user).order_by("-submitted_at", "-id")
-    if form.is_valid():
+    if form.is_bound and not form.is_valid():
+        # A filter value that is not on offer (a year without cohort…) matches nothing.
+        return form, challenges.none()
+    if form.is_bound:
         data = form.cleaned_data
         if data["status"]:
             challenges = challenges.filter(status=data["status"])
