@@ -46,34 +46,9 @@ def challenges_for_review(user) -> QuerySet[Challenge]:
 # --- Full-text search -----------------------------------------------------------------------
 
 SEARCH_CONFIG = "french"
-# Fields searched by the SQLite fallback (PostgreSQL uses the weighted tsvector).
+# Fields searched by the SQLite fallback. On PostgreSQL a trigger (migration 0004) keeps a
+# weighted French tsvector of the text in ``search_vector``, under a GIN index.
 SEARCH_FIELDS = ["title", "question", "territory", "stakes", "users_concerned"]
-
-
-def search_vector_expression():
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("question", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("territory", "stakes", weight="B", config=SEARCH_CONFIG)
-        + SearchVector(
-            "stakeholders",
-            "users_concerned",
-            "obstacles",
-            "levers",
-            "expected_outcome",
-            "outcome",
-            weight="C",
-            config=SEARCH_CONFIG,
-        )
-    )
-
-
-def update_search_vectors(queryset: QuerySet[Challenge]) -> None:
-    """Recompute the search vector of these challenges (PostgreSQL only; one UPDATE)."""
-    if settings.USING_POSTGRESQL:
-        queryset.update(search_vector=search_vector_expression())
 
 
 def search(queryset: QuerySet[Challenge], text: str) -> QuerySet[Challenge]:
@@ -117,6 +92,15 @@ STOPWORDS = frozenset(
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _plain_words(*texts: str) -> set[str]:
+    return {
+        w
+        for text in texts
+        for w in re.findall(r"\w+", (text or "").lower())
+        if len(w) >= 4 and _fold(w) not in STOPWORDS
+    }
 
 
 def keywords(*texts: str) -> set[str]:
@@ -165,6 +149,8 @@ def similar_challenges(
         qs = qs.exclude(pk=exclude_id)
     ordered = sorted(words, key=len, reverse=True)[:12]
     if settings.USING_POSTGRESQL:
+        # The French stemmer of PostgreSQL wants the words as written.
+        ordered = sorted(_plain_words(title, question), key=len, reverse=True)[:12]
         from django.contrib.postgres.search import SearchQuery, SearchRank
         from django.db.models import F
 

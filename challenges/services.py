@@ -26,7 +26,7 @@ from challenges.models import (
     ChallengeVersion,
     OutcomeStatus,
 )
-from challenges.selectors import municipality_staff, programme_coordinators, update_search_vectors
+from challenges.selectors import municipality_staff, programme_coordinators
 from cohorts.models import Cohort
 from curiouslab.accounts.models import Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
@@ -204,7 +204,6 @@ def challenge_create(
     )
     _apply(challenge, data)
     challenge.save()
-    update_search_vectors(Challenge.objects.filter(pk=challenge.pk))
     audit_log(
         actor=actor,
         action="challenge.create",
@@ -227,7 +226,6 @@ def challenge_update(*, challenge: Challenge, actor: User, data: dict) -> Challe
     if not changed:
         return challenge
     challenge.save(update_fields=[*changed, "updated_at"])
-    update_search_vectors(Challenge.objects.filter(pk=challenge.pk))
     if challenge.submitted_at is not None:
         ChallengeVersion.objects.create(
             challenge=challenge,
@@ -442,7 +440,6 @@ def challenge_record_outcome(
     challenge.outcome_status = outcome_status
     challenge.outcome = (outcome or "").strip()
     challenge.save(update_fields=["outcome_status", "outcome", "updated_at"])
-    update_search_vectors(Challenge.objects.filter(pk=challenge.pk))
     audit_log(
         actor=actor,
         action="challenge.record_outcome",
