@@ -36,16 +36,26 @@ def challenges_of_municipalities(user) -> QuerySet[Challenge]:
 
 
 def challenges_for_review(user) -> QuerySet[Challenge]:
-    """The submitted challenges of the programmes ``user`` coordinates."""
+    """The submitted challenges of the programmes ``user`` coordinates. The programme ids are
+    fetched first (one small query) so that PostgreSQL can walk the queue index
+    (programme, -submitted_at) instead of joining."""
+    from cohorts.models import Programme
+
+    programme_ids = list(
+        Programme.objects.filter(
+            organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
+        ).values_list("id", flat=True)
+    )
     return Challenge.objects.filter(
-        programme__organisation_id__in=roles_for(user).orgs(Role.COORDINATOR),
-        submitted_at__isnull=False,
+        programme_id__in=programme_ids, submitted_at__isnull=False
     ).select_related("municipality", "call")
 
 
 # --- Full-text search -----------------------------------------------------------------------
 
 SEARCH_CONFIG = "french"
+# On PostgreSQL, the search ranks at most this many of the most recent matches.
+SEARCH_CAP = 500
 # Fields searched by the SQLite fallback. On PostgreSQL a trigger (migration 0004) keeps a
 # weighted French tsvector of the text in ``search_vector``, under a GIN index.
 SEARCH_FIELDS = ["title", "question", "territory", "stakes", "users_concerned"]
@@ -62,10 +72,17 @@ def search(queryset: QuerySet[Challenge], text: str) -> QuerySet[Challenge]:
         from django.db.models import F
 
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return (
+        # Rank a bounded set: the SEARCH_CAP most recent matches. A frequent word would
+        # otherwise make PostgreSQL rank (and count) tens of thousands of rows.
+        recent = (
             queryset.filter(search_vector=query)
+            .order_by("-submitted_at", "-id")
+            .values("pk")[:SEARCH_CAP]
+        )
+        return (
+            queryset.filter(pk__in=recent)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-id")
+            .order_by("-rank", "-submitted_at", "-id")
         )
     for word in text.split()[:10]:
         word_q = Q()

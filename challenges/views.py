@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from challenges.forms import (
 )
 from challenges.models import CONTENT_FIELDS, Challenge, ChallengeAttachment
 from challenges.selectors import (
+    SEARCH_CAP,
     challenges_for_review,
     challenges_of_municipalities,
     challenges_visible_to,
@@ -425,6 +427,11 @@ def review_queue(request):
             "rows": [(c, exports.row(c)) for c in page],
             "columns": exports.COLUMNS,
             "query": query,
+            "capped": settings.USING_POSTGRESQL
+            and form.is_bound
+            and bool(form.data.get("q"))
+            and page.paginator.count >= SEARCH_CAP,
+            "search_cap": SEARCH_CAP,
         },
     )
 
