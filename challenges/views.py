@@ -1,0 +1,459 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from challenges import exports, services
+from challenges.diff import since_last_review
+from challenges.forms import (
+    AttachmentForm,
+    ChallengeForm,
+    CommentForm,
+    MessageForm,
+    OutcomeForm,
+    QueueFilterForm,
+)
+from challenges.models import CONTENT_FIELDS, Challenge, ChallengeAttachment
+from challenges.selectors import (
+    SEARCH_CAP,
+    challenges_for_review,
+    challenges_of_municipalities,
+    challenges_visible_to,
+    search,
+    similar_challenges,
+)
+from cohorts.models import Cohort
+from curiouslab.accounts.models import Organisation, OrganisationKind, Role
+from curiouslab.accounts.roles import roles_for
+from curiouslab.errors import DomainError
+
+PAGE_SIZE = 20
+
+
+def _visible(request) -> QuerySet[Challenge]:
+    return challenges_visible_to(request.user).select_related(
+        "programme", "municipality", "call", "cohort", "created_by"
+    )
+
+
+def get_challenge(request, pk: int) -> Challenge:
+    """The challenge if ``request.user`` may see it; 404 otherwise."""
+    return get_object_or_404(_visible(request), pk=pk)
+
+
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+# --- The municipality's side ----------------------------------------------------------------
+
+
+@login_required
+def my_challenges(request):
+    _require(request, "challenges.list_own")
+    challenges = challenges_of_municipalities(request.user).order_by("-updated_at", "-id")
+    page = Paginator(challenges, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "challenges/my_challenges.html", {"page": page})
+
+
+def _form_options(user):
+    municipalities = Organisation.objects.filter(
+        id__in=roles_for(user).orgs(Role.MUNICIPAL_STAFF), kind=OrganisationKind.MUNICIPALITY
+    ).order_by("name")
+    territories = {m.territory_id for m in municipalities}
+    calls = (
+        Cohort.objects.filter(
+            programme__organisation_id__in=territories, call_closes__gte=timezone.localdate()
+        )
+        .select_related("programme")
+        .order_by("year", "programme__name")
+    )
+    return municipalities, calls
+
+
+@login_required
+def challenge_create(request):
+    _require(request, "challenges.create")
+    municipalities, calls = _form_options(request.user)
+    form = ChallengeForm(request.POST or None, municipalities=municipalities, calls=calls)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_create(
+                actor=request.user,
+                municipality=form.cleaned_data["municipality"],
+                call=form.cleaned_data["call"],
+                data=form.content(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _after_save(request, challenge)
+    return render(
+        request,
+        "challenges/form.html",
+        {"form": form, "challenge": None, "no_call": not calls},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _after_save(request, challenge: Challenge):
+    if "submit" in request.POST:
+        try:
+            services.challenge_submit(challenge=challenge, actor=request.user)
+        except DomainError as exc:
+            messages.warning(request, _("The draft has been saved.") + " " + exc.message)
+            return redirect("challenges:edit", pk=challenge.pk)
+        messages.success(request, _("The challenge has been submitted to the coordinators."))
+        return redirect("challenges:detail", pk=challenge.pk)
+    messages.success(request, _("The challenge has been saved."))
+    return redirect("challenges:edit", pk=challenge.pk)
+
+
+@login_required
+def challenge_edit(request, pk: int):
+    challenge = get_challenge(request, pk)
+    _require(request, "challenges.change_challenge", challenge)
+    form = ChallengeForm(request.POST or None, instance=challenge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_update(
+                challenge=challenge, actor=request.user, data=form.content()
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _after_save(request, challenge)
+    return render(
+        request,
+        "challenges/form.html",
+        {
+            "form": form,
+            "challenge": challenge,
+            "attachments": challenge.attachments.all(),
+            "attachment_form": AttachmentForm(),
+            "similar": similar_challenges(
+                title=challenge.title,
+                question=challenge.question,
+                theme=challenge.theme,
+                before_year=challenge.call.year if challenge.call else None,
+                exclude_id=challenge.pk,
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def similar(request):
+    """The similar past challenges for the text being written (an HTMX fragment)."""
+    if not roles_for(request.user).has_any(Role.MUNICIPAL_STAFF, Role.COORDINATOR):
+        raise PermissionDenied
+    year = request.GET.get("year", "")
+    results = similar_challenges(
+        title=request.GET.get("title", "")[:120],
+        question=request.GET.get("question", "")[:300],
+        theme=request.GET.get("theme", "")[:30],
+        before_year=int(year) if year.isdigit() else None,
+    )
+    return render(request, "challenges/partials/similar.html", {"similar": results})
+
+
+# --- One challenge --------------------------------------------------------------------------
+
+
+@login_required
+def challenge_detail(request, pk: int):
+    challenge = get_challenge(request, pk)
+    user = request.user
+    transitions = list(challenge.transitions.select_related("actor"))
+    can_see_diff = user.has_perm("challenges.see_review_diff", challenge)
+    context = {
+        "challenge": challenge,
+        "fields": [
+            (Challenge._meta.get_field(name).verbose_name, getattr(challenge, name))
+            for name in CONTENT_FIELDS
+            if name not in ("title", "question", "theme")
+        ],
+        "transitions": transitions,
+        "comments": challenge.comments.select_related("author"),
+        "attachments": challenge.attachments.all(),
+        "version_count": challenge.versions.count(),
+        "diff": since_last_review(challenge, transitions) if can_see_diff else [],
+        "can_see_diff": can_see_diff,
+        "similar": similar_challenges(
+            title=challenge.title,
+            question=challenge.question,
+            theme=challenge.theme,
+            before_year=challenge.call.year if challenge.call else None,
+            exclude_id=challenge.pk,
+        ),
+        "message_form": MessageForm(),
+        "comment_form": CommentForm(),
+        "outcome_form": OutcomeForm(
+            initial={"outcome_status": challenge.outcome_status, "outcome": challenge.outcome}
+        ),
+    }
+    return render(request, "challenges/detail.html", context)
+
+
+TRANSITIONS = {
+    # action: (permission, service, success message)
+    "submit": (
+        "challenges.submit_challenge",
+        services.challenge_submit,
+        gettext_lazy("The challenge has been submitted to the coordinators."),
+    ),
+    "resubmit": (
+        "challenges.resubmit_challenge",
+        services.challenge_resubmit,
+        gettext_lazy("The challenge has been submitted again."),
+    ),
+    "withdraw": (
+        "challenges.withdraw_challenge",
+        services.challenge_withdraw,
+        gettext_lazy("The challenge has been withdrawn."),
+    ),
+    "request_changes": (
+        "challenges.request_changes",
+        services.challenge_request_changes,
+        gettext_lazy("Changes have been requested from the municipality."),
+    ),
+    "accept": (
+        "challenges.accept_challenge",
+        services.challenge_accept,
+        gettext_lazy("The challenge has been accepted."),
+    ),
+    "decline": (
+        "challenges.decline_challenge",
+        services.challenge_decline,
+        gettext_lazy("The challenge has been declined."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def challenge_transition(request, pk: int, action: str):
+    if action not in TRANSITIONS:
+        raise Http404
+    challenge = get_challenge(request, pk)
+    perm, service, success = TRANSITIONS[action]
+    is_coordinator_action = action in {"request_changes", "accept", "decline"}
+    role_perm = "challenges.review" if is_coordinator_action else "challenges.list_own"
+    _require(request, role_perm)
+    kwargs = {"challenge": challenge, "actor": request.user}
+    if action != "submit":
+        form = MessageForm(request.POST)
+        kwargs["message"] = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        service(**kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("challenges:detail", pk=challenge.pk)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk: int):
+    challenge = get_challenge(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The comment is empty or too long."))
+        return redirect("challenges:detail", pk=challenge.pk)
+    try:
+        services.comment_create(
+            challenge=challenge, actor=request.user, body=form.cleaned_data["body"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your comment has been posted."))
+    return redirect(reverse("challenges:detail", kwargs={"pk": challenge.pk}) + "#comments")
+
+
+@login_required
+@require_POST
+def outcome_record(request, pk: int):
+    challenge = get_challenge(request, pk)
+    _require(request, "challenges.record_outcome", challenge)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.challenge_record_outcome(
+                challenge=challenge,
+                actor=request.user,
+                outcome_status=form.cleaned_data["outcome_status"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("What became of the challenge has been recorded."))
+    else:
+        messages.error(request, _("Choose what became of the challenge."))
+    return redirect("challenges:detail", pk=challenge.pk)
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk: int):
+    challenge = get_challenge(request, pk)
+    _require(request, "challenges.change_challenge", challenge)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            services.attachment_add(
+                challenge=challenge, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file has been attached."))
+    return redirect(reverse("challenges:edit", kwargs={"pk": challenge.pk}) + "#attachments")
+
+
+def _get_attachment(request, pk: int) -> ChallengeAttachment:
+    return get_object_or_404(
+        ChallengeAttachment.objects.filter(
+            challenge__in=challenges_visible_to(request.user)
+        ).select_related("challenge", "challenge__programme"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int):
+    """The file, only through this view: same visibility as the challenge, always as a
+    download, with the type detected at upload and no sniffing."""
+    attachment = _get_attachment(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = _get_attachment(request, pk)
+    _require(request, "challenges.change_challenge", attachment.challenge)
+    try:
+        services.attachment_delete(attachment=attachment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The file has been removed."))
+    return redirect(
+        reverse("challenges:edit", kwargs={"pk": attachment.challenge_id}) + "#attachments"
+    )
+
+
+# --- The coordinators' side -----------------------------------------------------------------
+
+
+def _queue(request) -> tuple[QueueFilterForm, QuerySet[Challenge]]:
+    coord_orgs = roles_for(request.user).orgs(Role.COORDINATOR)
+    form = QueueFilterForm(
+        request.GET or None,
+        municipalities=Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, territory_id__in=coord_orgs
+        ).order_by("name"),
+        years=Cohort.objects.filter(programme__organisation_id__in=coord_orgs)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct(),
+    )
+    challenges = challenges_for_review(request.user).order_by("-submitted_at", "-id")
+    if form.is_bound and not form.is_valid():
+        # A filter value that is not on offer (a year without cohort…) matches nothing.
+        return form, challenges.none()
+    if form.is_bound:
+        data = form.cleaned_data
+        if data["status"]:
+            challenges = challenges.filter(status=data["status"])
+        if data["theme"]:
+            challenges = challenges.filter(theme=data["theme"])
+        if data["municipality"]:
+            challenges = challenges.filter(municipality=data["municipality"])
+        if data["year"]:
+            challenges = challenges.filter(call__year=data["year"])
+        challenges = search(challenges, data["q"])
+    return form, challenges
+
+
+@login_required
+def review_queue(request):
+    _require(request, "challenges.review")
+    form, challenges = _queue(request)
+    page = Paginator(challenges, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v], doseq=False)
+    return render(
+        request,
+        "challenges/review_queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(c, exports.row(c)) for c in page],
+            "columns": exports.COLUMNS,
+            "query": query,
+            "capped": settings.USING_POSTGRESQL
+            and form.is_bound
+            and bool(form.data.get("q"))
+            and page.paginator.count >= SEARCH_CAP,
+            "search_cap": SEARCH_CAP,
+        },
+    )
+
+
+EXPORT_LIMIT = 10_000
+
+
+@login_required
+@require_GET
+def review_export(request, fmt: str):
+    _require(request, "challenges.review")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, challenges = _queue(request)
+    rows = challenges[:EXPORT_LIMIT]
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        content, content_type = exports.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        content = exports.to_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="challenges-{stamp}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,111 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from challenges import services
+from challenges.models import ChallengeAttachment
+from tests.challenges.factories import (
+    HTML_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    ChallengeFactory,
+    on_side,
+    pdf_upload,
+    submitted,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, challenge, upload):
+    url = reverse("challenges:attachment_add", kwargs={"pk": challenge.pk})
+    return client.post(url, {"file": upload}, follow=True)
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_pdf_attachment_is_stored_and_downloaded_as_an_attachment(world, login, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    response = _upload(login(staff), challenge, pdf_upload("Plan du quartier.pdf"))
+    assert "Le fichier a été joint." in _messages(response)
+    attachment = ChallengeAttachment.objects.get()
+    assert attachment.content_type == "application/pdf"
+    assert not attachment.file.name.endswith("Plan du quartier.pdf")  # never the user's name
+    download = login(staff).get(
+        reverse("challenges:attachment_download", kwargs={"pk": attachment.pk})
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert "Plan" in download["Content-Disposition"]
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_image_named_like_a_pdf_is_stored_as_what_it_is(world, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    attachment = services.attachment_add(
+        challenge=challenge,
+        actor=staff,
+        upload=SimpleUploadedFile("photo.pdf", PNG_BYTES, content_type="application/pdf"),
+    )
+    assert attachment.content_type == "image/png"
+    assert attachment.file.name.endswith(".png")
+
+
+def test_html_disguised_as_pdf_is_refused(world, login, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    fake = SimpleUploadedFile("rapport.pdf", HTML_BYTES, content_type="application/pdf")
+    response = _upload(login(staff), challenge, fake)
+    assert any("Ce type de fichier n'est pas accepté" in m for m in _messages(response))
+    assert not ChallengeAttachment.objects.exists()
+
+
+def test_oversize_attachment_is_refused(world, login, staff, monkeypatch):
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 50)
+    challenge = ChallengeFactory(**on_side(world.a))
+    big = pdf_upload("gros.pdf", PDF_BYTES + b"0" * 100)
+    response = _upload(login(staff), challenge, big)
+    assert any("trop volumineux" in m for m in _messages(response))
+    assert not ChallengeAttachment.objects.exists()
+
+
+def test_empty_upload_is_refused(world, login, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    response = _upload(login(staff), challenge, SimpleUploadedFile("vide.pdf", b""))
+    assert not ChallengeAttachment.objects.exists()
+    assert _messages(response)
+
+
+@pytest.mark.parametrize(
+    ("persona", "on_draft", "on_submitted"),
+    [
+        ("municipal_staff", 200, 200),
+        ("coordinator", 404, 200),
+        ("other_municipal_staff", 404, 404),
+        ("other_coordinator", 404, 404),
+        ("student", 404, 404),
+        ("anonymous", 302, 302),
+    ],
+)
+def test_attachment_download_by_persona(world, login, staff, persona, on_draft, on_submitted):
+    draft = ChallengeFactory(**on_side(world.a))
+    pending = submitted(**on_side(world.a))
+    a_draft = services.attachment_add(challenge=draft, actor=staff, upload=pdf_upload())
+    a_pending = services.attachment_add(challenge=pending, actor=staff, upload=pdf_upload())
+    client = login(world.persona(persona))
+    url = "challenges:attachment_download"
+    assert client.get(reverse(url, kwargs={"pk": a_draft.pk})).status_code == on_draft
+    assert client.get(reverse(url, kwargs={"pk": a_pending.pk})).status_code == on_submitted
+
+
+def test_attachment_delete_by_another_municipality_is_404(world, login, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    attachment = services.attachment_add(challenge=challenge, actor=staff, upload=pdf_upload())
+    url = reverse("challenges:attachment_delete", kwargs={"pk": attachment.pk})
+    assert login(world.b.people["municipal_staff"]).post(url).status_code == 404
+    assert ChallengeAttachment.objects.filter(pk=attachment.pk).exists()
+    assert login(staff).post(url).status_code == 302
+    assert not ChallengeAttachment.objects.filter(pk=attachment.pk).exists()
