@@ -64,13 +64,11 @@ def _managed_cohort(request, pk: int) -> Cohort:
 
 
 def _managed_team(request, pk: int) -> Team:
-    _require_role(request, Role.COORDINATOR)
-    return get_object_or_404(
-        Team.objects.filter(
-            cohort__programme__organisation_id__in=roles_for(request.user).orgs(Role.COORDINATOR)
-        ).select_related("cohort__programme"),
-        pk=pk,
-    )
+    """A team the user may see (404 otherwise) and manage (403 otherwise)."""
+    team = _visible_team(request, pk)
+    if not request.user.has_perm("cohorts.manage_team", team):
+        raise PermissionDenied
+    return team
 
 
 def _visible_team(request, pk: int) -> Team:
@@ -414,7 +412,11 @@ def enrolment_request(request, cohort_pk: int):
 def enrolment_list(request, cohort_pk: int):
     cohort = _managed_cohort(request, cohort_pk)
     status = request.GET.get("status", "")
-    enrolments = SchoolEnrolment.objects.filter(cohort=cohort).select_related("school")
+    enrolments = (
+        SchoolEnrolment.objects.filter(cohort=cohort)
+        .select_related("school")
+        .order_by("school__name", "pk")
+    )
     if status in SchoolEnrolment.Status.values:
         enrolments = enrolments.filter(status=status)
     else:
