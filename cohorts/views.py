@@ -1219,9 +1219,7 @@ def dashboard_data(cohort: Cohort) -> dict:
         m.handed_in = m.on_time + m.late
         m.missing = team_total - m.handed_in if m.deadline < now else 0
         m.pending = team_total - m.handed_in if m.deadline >= now else 0
-    students = TeamMember.objects.filter(cohort=cohort).aggregate(
-        total=Count("id"), schools=Count("school", distinct=True)
-    )
+    students = {"total": sum(team.size for team in teams)}
     enrolments = SchoolEnrolment.objects.filter(cohort=cohort).aggregate(
         requested=Count("id", filter=Q(status=SchoolEnrolment.Status.REQUESTED)),
         approved=Count("id", filter=Q(status=SchoolEnrolment.Status.APPROVED)),
