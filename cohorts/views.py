@@ -51,6 +51,7 @@ from curiouslab.errors import DomainError
 
 PAGE_SIZE = 25
 ATTENDANCE_HOOK = "sessions/_dashboard_attendance.html"
+ATTENTION_ROWS = 10
 
 
 def _require_role(request, *roles: str) -> None:
@@ -96,7 +97,11 @@ def _page(request, queryset, size: int = PAGE_SIZE):
 def cohort_list(request):
     user = request.user
     r = roles_for(user)
-    cohorts = selectors.cohorts_visible_to(user).annotate(team_total=Count("teams", distinct=True))
+    cohorts = (
+        selectors.cohorts_visible_to(user)
+        .annotate(team_total=Count("teams", distinct=True))
+        .order_by("-year", "name", "pk")
+    )
     joinable = Cohort.objects.none()
     if r.has(Role.SCHOOL_REFERENT):
         territories = Organisation.objects.filter(id__in=r.orgs(Role.SCHOOL_REFERENT)).values(
@@ -1225,9 +1230,14 @@ def dashboard_data(cohort: Cohort) -> dict:
         approved=Count("id", filter=Q(status=SchoolEnrolment.Status.APPROVED)),
     )
     unassigned = selectors.unassigned_students(cohort).count()
+    # The dashboard lists only the teams that need attention; the team list has them all.
+    attention = [t for t in teams if not t.composition.met or t.status == Team.Status.FORMING]
     return {
         "funnel": funnel,
         "teams": teams,
+        "team_total": len(teams),
+        "attention": attention[:ATTENTION_ROWS],
+        "attention_total": len(attention),
         "status_counts": status_counts,
         "milestones": milestones,
         "students": students,

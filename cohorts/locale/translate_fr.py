@@ -398,6 +398,13 @@ FR = {
     "Give the new deadline.": "Indiquez la nouvelle échéance.",
     "The deadline has been extended for this team.": "L'échéance a été prolongée pour cette équipe.",
     "Teams and students": "Équipes et étudiants",
+    "Teams that need attention": "Équipes à suivre de près",
+    "%(n)s team is still forming or breaks the composition rule.": (
+        "%(n)s équipe est encore en formation ou ne respecte pas la règle de composition.",
+        "%(n)s équipes sont encore en formation ou ne respectent pas la règle de composition.",
+    ),
+    "See every team": "Voir toutes les équipes",
+    "Every team is confirmed and meets the rule.": "Toutes les équipes sont confirmées et respectent la règle.",
 }
 
 

@@ -5,6 +5,7 @@ import pytest
 from challenges.models import Challenge
 from cohorts import demo as cohorts_demo
 from cohorts import demo_teams
+from cohorts.composition import check_members
 from cohorts.models import (
     CoachAssignment,
     DeliverableVersion,
@@ -13,7 +14,6 @@ from cohorts.models import (
     Team,
     TeamMember,
 )
-from cohorts.composition import check_members
 from curiouslab.accounts import demo as accounts_demo
 from curiouslab.demo import DemoContext
 
