@@ -1181,12 +1181,21 @@ def scenario_file(request, pk: int):
 
 def _attendance_hook() -> str | None:
     """The sessions app may add attendance rates to the dashboard by providing this
-    template; it receives ``cohort`` in its context."""
+    template; it receives the dashboard's context plus ``attendance`` (from
+    ``sessions.selectors.attendance_rates(cohort)`` when that exists)."""
     try:
         get_template(ATTENDANCE_HOOK)
     except TemplateDoesNotExist:
         return None
     return ATTENDANCE_HOOK
+
+
+def _attendance(cohort: Cohort):
+    try:
+        from sessions.selectors import attendance_rates
+    except ImportError:
+        return None
+    return attendance_rates(cohort)
 
 
 def dashboard_data(cohort: Cohort) -> dict:
@@ -1278,6 +1287,7 @@ def dashboard(request, pk: int):
     )
     today = timezone.localdate()
     upcoming = [i for i in calendar_of(cohort, data["milestones"]) if i["date"] >= today][:6]
+    attendance_template = _attendance_hook()
     return render(
         request,
         "cohorts/dashboard.html",
@@ -1287,7 +1297,8 @@ def dashboard(request, pk: int):
             "funnel_chart": funnel_chart,
             "deliverables_chart": deliverables_chart,
             "upcoming": upcoming,
-            "attendance_template": _attendance_hook(),
+            "attendance_template": attendance_template,
+            "attendance": _attendance(cohort) if attendance_template else None,
         },
     )
 

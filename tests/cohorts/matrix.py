@@ -1,9 +1,10 @@
-"""Matrix rows of the cohorts app (see tests/matrix.py). Side A holds a cohort with its
-challenge, an approved school, a team (side A's student, coached by side A's coach),
+"""Matrix rows of the cohorts app (see tests/matrix.py). Side A gets a cohort of its own
+(A's first cohort stays free for the other apps' teams) with its challenge, an approved school, a team (side A's student, coached by side A's coach),
 a milestone with a version and files, and a kickoff scenario."""
 
 from cohorts.models import DeliverableFile, ScenarioFile, TeamMember
 from tests.cohorts import factories as f
+from tests.factories import CohortFactory
 from tests.matrix import ANON_LOGIN, Row
 
 SIGNED_IN = {"anonymous": ANON_LOGIN, "default": 200}
@@ -50,20 +51,22 @@ ENROLMENT_POST = {
 
 def build(world):
     a = world.a
-    challenge = f.challenge(a.programme, a.municipality, cohort=a.cohort)
-    f.enrol(a.cohort, a.school)
-    team = f.team(a.cohort, challenge=challenge)
+    cohort = CohortFactory(programme=a.programme)
+    challenge = f.challenge(a.programme, a.municipality, cohort=cohort)
+    f.enrol(cohort, a.school)
+    team = f.team(cohort, challenge=challenge)
     f.add_member(team, a.people["student"], a.school)
     other = f.student(a.school, discipline="design")
     removable = f.add_member(team, other, a.school, "design")
     f.coach(team, a.people["coach"])
-    milestone = f.milestone(a.cohort)
+    milestone = f.milestone(cohort)
     version = f.version(team, milestone, by=a.people["student"])
     scenario = f.scenario(team, challenge)
     world.objects.update(
         {
+            "cohorts_cohort": cohort,
             "cohorts_challenge": challenge,
-            "cohorts_enrolment": a.cohort.enrolments.get(),
+            "cohorts_enrolment": cohort.enrolments.get(),
             "cohorts_team": team,
             "cohorts_member": removable,
             "cohorts_milestone": milestone,
@@ -79,11 +82,11 @@ def build(world):
 
 
 def _cohort(w):
-    return {"pk": w.a.cohort.pk}
+    return {"pk": w["cohorts_cohort"].pk}
 
 
 def _cohort_pk(w):
-    return {"cohort_pk": w.a.cohort.pk}
+    return {"cohort_pk": w["cohorts_cohort"].pk}
 
 
 def _team(w):
@@ -121,12 +124,12 @@ ROWS = {
     "cohorts:cohort_copy": Row(COORDINATOR_POST, kwargs=_cohort, method="post"),
     "cohorts:dashboard": Row(COORDINATOR_PAGE, kwargs=_cohort),
     "cohorts:dashboard_export": Row(
-        COORDINATOR_PAGE, kwargs=lambda w: {"pk": w.a.cohort.pk, "fmt": "csv"}
+        COORDINATOR_PAGE, kwargs=lambda w: {"pk": w["cohorts_cohort"].pk, "fmt": "csv"}
     ),
     "cohorts:cohort_challenges": Row(COORDINATOR_PAGE, kwargs=_cohort),
     "cohorts:cohort_challenge_toggle": Row(
         COORDINATOR_POST,
-        kwargs=lambda w: {"pk": w.a.cohort.pk, "challenge_pk": w["cohorts_challenge"].pk},
+        kwargs=lambda w: {"pk": w["cohorts_cohort"].pk, "challenge_pk": w["cohorts_challenge"].pk},
         method="post",
         data=lambda w: {"action": "add"},
     ),
