@@ -68,6 +68,14 @@ class Cohort(models.Model):
     working_starts = models.DateField(_("working period starts"))
     working_ends = models.DateField(_("working period ends"))
     closing = models.DateField(_("closing session"))
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created from"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CohortQuerySet.as_manager()
@@ -114,6 +122,12 @@ class Team(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.FORMING
     )
+    challenge_bound_at = models.DateTimeField(
+        _("bound to its challenge on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the municipality selects the team's kickoff scenario."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,6 +161,7 @@ class TeamMember(models.Model):
                 fields=["cohort", "user"], name="teammember_one_team_per_cohort"
             )
         ]
+        indexes = [models.Index(fields=["cohort", "school"])]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.team}"
@@ -194,3 +209,210 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Issue #4: enrolment, kickoff, deliverables ---------------------------------------------
+
+
+class SchoolEnrolment(models.Model):
+    """A school taking part in a cohort: its referent asks, the coordinator decides."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("school")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    disciplines = models.JSONField(
+        _("disciplines"),
+        default=list,
+        blank=True,
+        help_text=_("The programmes or disciplines of the school's students (engineering, …)."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school enrolment")
+        verbose_name_plural = _("school enrolments")
+        ordering = ["school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "school"], name="enrolment_once_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} · {self.cohort}"
+
+    @property
+    def discipline_list(self) -> str:
+        return ", ".join(self.disciplines or [])
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept in the default storage under a name we chose; the name the
+    person gave is only shown and used for downloads."""
+
+    path = models.CharField(max_length=300, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class KickoffScenario(models.Model):
+    """A team's first scenario for its challenge, presented on kickoff day."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scenarios")
+    challenge = models.ForeignKey(
+        "challenges.Challenge",
+        on_delete=models.CASCADE,
+        related_name="scenarios",
+        verbose_name=_("challenge"),
+    )
+    text = models.TextField(_("scenario"))
+    selected = models.BooleanField(_("selected"), default=False)
+    selected_at = models.DateTimeField(null=True, blank=True)
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kickoff scenario")
+        verbose_name_plural = _("kickoff scenarios")
+        ordering = ["team__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "challenge"], name="scenario_once_per_team")
+        ]
+        indexes = [models.Index(fields=["challenge", "selected"])]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.challenge}"
+
+
+class ScenarioFile(StoredFile):
+    scenario = models.ForeignKey(KickoffScenario, on_delete=models.CASCADE, related_name="files")
+
+    class Meta:
+        verbose_name = _("scenario file")
+        verbose_name_plural = _("scenario files")
+        ordering = ["created_at", "id"]
+
+
+class Deliverable(models.Model):
+    """What a team hands in for a milestone; each upload is a new version, all kept."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="deliverables")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliverables")
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    last_submitted_at = models.DateTimeField(null=True, blank=True)
+    version_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "milestone"], name="deliverable_once_per_milestone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.milestone}"
+
+
+class DeliverableVersion(models.Model):
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    note = models.TextField(_("note"), blank=True)
+    links = models.JSONField(_("links"), default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deliverable version")
+        verbose_name_plural = _("deliverable versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "number"], name="deliverable_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable} v{self.number}"
+
+
+class DeliverableFile(StoredFile):
+    version = models.ForeignKey(DeliverableVersion, on_delete=models.CASCADE, related_name="files")
+
+    class Meta:
+        verbose_name = _("deliverable file")
+        verbose_name_plural = _("deliverable files")
+        ordering = ["created_at", "id"]
+
+
+class VersionComment(models.Model):
+    version = models.ForeignKey(
+        DeliverableVersion, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.version}"
+
+
+class DeadlineExtension(models.Model):
+    """The coordinator lets one team hand in a milestone after its deadline."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="extensions")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="extensions")
+    until = models.DateTimeField(_("extended until"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "milestone"], name="extension_once_per_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.milestone} → {self.until:%Y-%m-%d}"

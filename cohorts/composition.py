@@ -1,0 +1,74 @@
+"""The mixed-team rule of a programme, as a pure function shared by the team page, the
+confirmation service, the proposal and the dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class Composition:
+    size: int
+    disciplines: int
+    schools: int
+    problems: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        return not self.problems
+
+
+def check_counts(*, programme, size: int, disciplines: int, schools: int) -> Composition:
+    problems = []
+    if size < programme.team_min_size:
+        problems.append(
+            ngettext(
+                "At least %(n)d member is required.",
+                "At least %(n)d members are required.",
+                programme.team_min_size,
+            )
+            % {"n": programme.team_min_size}
+        )
+    if size > programme.team_max_size:
+        problems.append(
+            ngettext(
+                "At most %(n)d member is allowed.",
+                "At most %(n)d members are allowed.",
+                programme.team_max_size,
+            )
+            % {"n": programme.team_max_size}
+        )
+    if disciplines < programme.team_min_disciplines:
+        problems.append(
+            _("At least %(n)d different disciplines are required (now %(have)d).")
+            % {"n": programme.team_min_disciplines, "have": disciplines}
+        )
+    if schools < programme.team_min_schools:
+        problems.append(
+            _("Students from at least %(n)d schools are required (now %(have)d).")
+            % {"n": programme.team_min_schools, "have": schools}
+        )
+    return Composition(size, disciplines, schools, tuple(problems))
+
+
+def check_members(*, programme, members: list[tuple[int, str]]) -> Composition:
+    """``members``: (school id, discipline) of each member."""
+    return check_counts(
+        programme=programme,
+        size=len(members),
+        disciplines=len({d.strip().lower() for _s, d in members if d}),
+        schools=len({s for s, _d in members}),
+    )
+
+
+def team_composition(team) -> Composition:
+    """For a team annotated by ``teams_with_composition``."""
+    return check_counts(
+        programme=team.cohort.programme,
+        size=team.size,
+        disciplines=team.discipline_count,
+        schools=team.school_count,
+    )

@@ -1,0 +1,955 @@
+"""Writes of the cohorts app: cohorts and their calendar, assembly, enrolment, teams,
+kickoff selection and deliverables. Each function runs in one transaction, locks the row
+whose state changes, checks the rule, writes the audit log and queues e-mail on commit."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from challenges.models import Challenge, ChallengeStatus
+from cohorts import uploads
+from cohorts.composition import check_members
+from cohorts.models import (
+    CoachAssignment,
+    Cohort,
+    DeadlineExtension,
+    Deliverable,
+    DeliverableFile,
+    DeliverableVersion,
+    KickoffScenario,
+    Milestone,
+    Programme,
+    ScenarioFile,
+    SchoolEnrolment,
+    Team,
+    TeamMember,
+    VersionComment,
+)
+from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
+from curiouslab.accounts.services import invitation_create
+from curiouslab.audit import audit_log, snapshot
+from curiouslab.errors import DomainError
+from curiouslab.mail import send_templated_mail
+
+CALENDAR_FIELDS = [
+    "call_opens",
+    "call_closes",
+    "kickoff",
+    "working_starts",
+    "working_ends",
+    "closing",
+]
+COHORT_FIELDS = ["name", "year", *CALENDAR_FIELDS]
+PROGRAMME_RULE_FIELDS = [
+    "name",
+    "description",
+    "team_min_size",
+    "team_max_size",
+    "team_min_disciplines",
+    "team_min_schools",
+]
+
+
+def _org(cohort: Cohort) -> int:
+    return cohort.programme.organisation_id
+
+
+def _check_calendar(data: dict) -> None:
+    dates = [data[f] for f in CALENDAR_FIELDS]
+    if any(a > b for a, b in zip(dates, dates[1:], strict=False)):
+        raise DomainError(
+            _(
+                "The calendar must run in order: call opens, call closes, kickoff, working "
+                "period, closing."
+            )
+        )
+
+
+# --- Programmes and cohorts ---------------------------------------------------------------
+
+
+def programme_update(*, programme: Programme, actor: User, data: dict) -> Programme:
+    if data["team_min_size"] > data["team_max_size"]:
+        raise DomainError(_("The minimum team size cannot exceed the maximum."))
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        before = snapshot(programme, PROGRAMME_RULE_FIELDS)
+        for name in PROGRAMME_RULE_FIELDS:
+            setattr(programme, name, data[name])
+        programme.save(update_fields=PROGRAMME_RULE_FIELDS)
+        audit_log(
+            actor=actor,
+            action="programme.update",
+            obj=programme,
+            organisation=programme.organisation_id,
+            before=before,
+            after=snapshot(programme, PROGRAMME_RULE_FIELDS),
+        )
+    return programme
+
+
+def cohort_create(*, programme: Programme, actor: User, data: dict) -> Cohort:
+    _check_calendar(data)
+    with transaction.atomic():
+        if Cohort.objects.filter(programme=programme, year=data["year"]).exists():
+            raise DomainError(_("This programme already has a cohort for this school year."))
+        cohort = Cohort.objects.create(programme=programme, **{f: data[f] for f in COHORT_FIELDS})
+        audit_log(
+            actor=actor,
+            action="cohort.create",
+            obj=cohort,
+            organisation=programme.organisation_id,
+            after=snapshot(cohort, COHORT_FIELDS),
+        )
+    return cohort
+
+
+def cohort_update(*, cohort: Cohort, actor: User, data: dict) -> Cohort:
+    _check_calendar(data)
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
+        if (
+            data["year"] != cohort.year
+            and Cohort.objects.filter(programme=cohort.programme, year=data["year"]).exists()
+        ):
+            raise DomainError(_("This programme already has a cohort for this school year."))
+        before = snapshot(cohort, COHORT_FIELDS)
+        for name in COHORT_FIELDS:
+            setattr(cohort, name, data[name])
+        cohort.save(update_fields=COHORT_FIELDS)
+        audit_log(
+            actor=actor,
+            action="cohort.update",
+            obj=cohort,
+            organisation=_org(cohort),
+            before=before,
+            after=snapshot(cohort, COHORT_FIELDS),
+        )
+    return cohort
+
+
+def shift_year(value, years: int = 1):
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:
+        return value.replace(year=value.year + years, day=28)
+
+
+def _next_name(name: str, year: int) -> str:
+    new = re.sub(rf"{year}\s*-\s*{year + 1}", f"{year + 1}-{year + 2}", name)
+    if new == name:
+        new = name.replace(str(year), str(year + 1))
+    return new if new != name else f"{name} ({year + 1}-{year + 2})"
+
+
+def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
+    """The next school year's cohort: calendar shifted by one year, milestones copied.
+    People's data (enrolments, teams, challenges, deliverables) is never copied; the team
+    composition rule lives on the programme and carries over as it is."""
+    with transaction.atomic():
+        source = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
+        year = source.year + 1
+        if Cohort.objects.filter(programme=source.programme, year=year).exists():
+            raise DomainError(_("The cohort of the next school year already exists."))
+        new = Cohort.objects.create(
+            programme=source.programme,
+            year=year,
+            name=_next_name(source.name, source.year),
+            previous=source,
+            **{f: shift_year(getattr(source, f)) for f in CALENDAR_FIELDS},
+        )
+        milestones = [
+            Milestone(
+                cohort=new,
+                kind=m.kind,
+                name=m.name,
+                description=m.description,
+                deadline=shift_year(m.deadline),
+            )
+            for m in source.milestones.all()
+        ]
+        Milestone.objects.bulk_create(milestones)
+        audit_log(
+            actor=actor,
+            action="cohort.create_next",
+            obj=new,
+            organisation=_org(source),
+            after={
+                **snapshot(new, COHORT_FIELDS),
+                "from": source.pk,
+                "milestones": len(milestones),
+            },
+        )
+    return new
+
+
+def milestone_save(
+    *, cohort: Cohort, actor: User, data: dict, milestone: Milestone | None = None
+) -> Milestone:
+    fields = ["kind", "name", "description", "deadline"]
+    with transaction.atomic():
+        if milestone is None:
+            milestone = Milestone.objects.create(cohort=cohort, **{f: data[f] for f in fields})
+            before = None
+            action = "milestone.create"
+        else:
+            milestone = Milestone.objects.select_for_update().get(pk=milestone.pk, cohort=cohort)
+            before = snapshot(milestone, fields)
+            for f in fields:
+                setattr(milestone, f, data[f])
+            milestone.save(update_fields=fields)
+            action = "milestone.update"
+        audit_log(
+            actor=actor,
+            action=action,
+            obj=milestone,
+            organisation=_org(cohort),
+            before=before,
+            after=snapshot(milestone, fields),
+        )
+    return milestone
+
+
+# --- Cohort assembly ------------------------------------------------------------------------
+
+
+def cohort_challenge_add(*, cohort: Cohort, challenge: Challenge, actor: User) -> Challenge:
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if challenge.cohort_id == cohort.pk:
+            return challenge
+        if timezone.localdate() >= cohort.kickoff:
+            raise DomainError(_("Challenges can only be added to a cohort before its kickoff."))
+        if challenge.programme_id != cohort.programme_id:
+            raise DomainError(_("This challenge belongs to another programme."))
+        if challenge.status != ChallengeStatus.ACCEPTED:
+            raise DomainError(_("Only accepted challenges can be put in a cohort."))
+        if challenge.cohort_id is not None:
+            raise DomainError(_("This challenge is already in another cohort."))
+        challenge.cohort = cohort
+        challenge.save(update_fields=["cohort"])
+        audit_log(
+            actor=actor,
+            action="cohort.challenge_add",
+            obj=challenge,
+            organisation=_org(cohort),
+            before={"cohort": None},
+            after={"cohort": cohort.pk},
+        )
+    return challenge
+
+
+def cohort_challenge_remove(*, cohort: Cohort, challenge: Challenge, actor: User) -> Challenge:
+    with transaction.atomic():
+        challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+        if challenge.cohort_id != cohort.pk:
+            return challenge
+        if timezone.localdate() >= cohort.kickoff:
+            raise DomainError(_("A challenge can only be taken out of a cohort before kickoff."))
+        if Team.objects.filter(challenge=challenge).exists():
+            raise DomainError(
+                _("Teams are assigned to this challenge: assign them elsewhere first.")
+            )
+        challenge.cohort = None
+        challenge.save(update_fields=["cohort"])
+        audit_log(
+            actor=actor,
+            action="cohort.challenge_remove",
+            obj=challenge,
+            organisation=_org(cohort),
+            before={"cohort": cohort.pk},
+            after={"cohort": None},
+        )
+    return challenge
+
+
+# --- School enrolment -----------------------------------------------------------------------
+
+
+def clean_disciplines(raw: str | list[str]) -> list[str]:
+    items = raw.split(",") if isinstance(raw, str) else raw
+    seen: dict[str, str] = {}
+    for item in items:
+        name = " ".join(item.split()).strip()
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name
+    return list(seen.values())
+
+
+def enrolment_request(
+    *, cohort: Cohort, school: Organisation, actor: User, disciplines: list[str]
+) -> SchoolEnrolment:
+    if school.kind != "school":
+        raise DomainError(_("Only a school can enrol in a cohort."))
+    if timezone.localdate() > cohort.working_ends:
+        raise DomainError(_("This cohort's working period is over."))
+    disciplines = clean_disciplines(disciplines)
+    if not disciplines:
+        raise DomainError(_("Name at least one discipline of your students."))
+    with transaction.atomic():
+        enrolment, created = SchoolEnrolment.objects.get_or_create(
+            cohort=cohort,
+            school=school,
+            defaults={"disciplines": disciplines, "requested_by": actor},
+        )
+        if not created:
+            raise DomainError(_("Your school has already asked to take part in this cohort."))
+        audit_log(
+            actor=actor,
+            action="enrolment.request",
+            obj=enrolment,
+            organisation=_org(cohort),
+            after={"school": school.pk, "disciplines": disciplines},
+        )
+        coordinators = User.objects.filter(
+            memberships__organisation_id=_org(cohort),
+            memberships__role=Role.COORDINATOR,
+            memberships__is_active=True,
+        )
+        send_templated_mail(
+            recipients=coordinators,
+            template="cohorts/email/enrolment_requested",
+            context={"enrolment": enrolment},
+        )
+    return enrolment
+
+
+def enrolment_update_disciplines(
+    *, enrolment: SchoolEnrolment, actor: User, disciplines: list[str]
+) -> SchoolEnrolment:
+    disciplines = clean_disciplines(disciplines)
+    if not disciplines:
+        raise DomainError(_("Name at least one discipline of your students."))
+    with transaction.atomic():
+        enrolment = SchoolEnrolment.objects.select_for_update().get(pk=enrolment.pk)
+        before = enrolment.disciplines
+        enrolment.disciplines = disciplines
+        enrolment.save(update_fields=["disciplines"])
+        audit_log(
+            actor=actor,
+            action="enrolment.disciplines",
+            obj=enrolment,
+            organisation=_org(enrolment.cohort),
+            before={"disciplines": before},
+            after={"disciplines": disciplines},
+        )
+    return enrolment
+
+
+def enrolment_set_status(
+    *, enrolment: SchoolEnrolment, actor: User, status: str
+) -> SchoolEnrolment:
+    """The one function that changes an enrolment's status (the coordinator decides)."""
+    allowed = {
+        SchoolEnrolment.Status.REQUESTED: {
+            SchoolEnrolment.Status.APPROVED,
+            SchoolEnrolment.Status.DECLINED,
+        },
+        SchoolEnrolment.Status.DECLINED: {SchoolEnrolment.Status.APPROVED},
+        SchoolEnrolment.Status.APPROVED: set(),
+    }
+    with transaction.atomic():
+        enrolment = (
+            SchoolEnrolment.objects.select_for_update()
+            .select_related("cohort__programme", "school")
+            .get(pk=enrolment.pk)
+        )
+        if enrolment.status == status:
+            return enrolment
+        if status not in allowed[enrolment.status]:
+            raise DomainError(_("This enrolment can no longer be changed this way."))
+        before = enrolment.status
+        enrolment.status = status
+        enrolment.decided_by = actor
+        enrolment.decided_at = timezone.now()
+        enrolment.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_log(
+            actor=actor,
+            action=f"enrolment.{status}",
+            obj=enrolment,
+            organisation=_org(enrolment.cohort),
+            before={"status": before},
+            after={"status": status},
+        )
+        referents = User.objects.filter(
+            memberships__organisation=enrolment.school,
+            memberships__role=Role.SCHOOL_REFERENT,
+            memberships__is_active=True,
+        )
+        send_templated_mail(
+            recipients=referents,
+            template="cohorts/email/enrolment_decided",
+            context={"enrolment": enrolment},
+        )
+    return enrolment
+
+
+def _match_discipline(enrolment: SchoolEnrolment, discipline: str) -> str | None:
+    wanted = " ".join(discipline.split()).lower()
+    for known in enrolment.disciplines:
+        if known.lower() == wanted:
+            return known
+    return None
+
+
+def student_invite(
+    *,
+    enrolment: SchoolEnrolment,
+    actor: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    discipline: str,
+    level: str = "",
+    language: str = "fr",
+) -> Invitation:
+    if enrolment.status == SchoolEnrolment.Status.DECLINED:
+        raise DomainError(_("This school's enrolment was declined."))
+    known = _match_discipline(enrolment, discipline)
+    if known is None:
+        raise DomainError(
+            _("Unknown discipline “%(d)s”: use one the school declared (%(list)s).")
+            % {"d": discipline, "list": enrolment.discipline_list}
+        )
+    return invitation_create(
+        organisation=enrolment.school,
+        role=Role.STUDENT,
+        email=email,
+        invited_by=actor,
+        first_name=first_name,
+        last_name=last_name,
+        discipline=known,
+        level=level,
+        language=language,
+    )
+
+
+@dataclass
+class ImportRow:
+    line: int
+    name: str
+    email: str
+    discipline: str
+    level: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split(" ", 1)[0] if self.name else ""
+
+    @property
+    def last_name(self) -> str:
+        return self.name.split(" ", 1)[1] if " " in self.name else ""
+
+
+def student_import_check(*, enrolment: SchoolEnrolment, rows: list[dict]) -> list[ImportRow]:
+    """Check every row of an import and list its problems; two queries whatever the size."""
+    result = []
+    emails = {(r.get("email") or "").strip().lower() for r in rows}
+    members = set(
+        Membership.objects.filter(
+            organisation=enrolment.school, role=Role.STUDENT, user__email__in=emails
+        ).values_list("user__email", flat=True)
+    )
+    invited = set(
+        Invitation.objects.pending()
+        .filter(organisation=enrolment.school, role=Role.STUDENT, email__in=emails)
+        .values_list("email", flat=True)
+    )
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(rows, start=2):  # line 1 is the header
+        row = ImportRow(
+            line=i,
+            name=" ".join((raw.get("name") or "").split()),
+            email=(raw.get("email") or "").strip().lower(),
+            discipline=" ".join((raw.get("discipline") or "").split()),
+            level=(raw.get("level") or "").strip(),
+        )
+        if not row.name:
+            row.problems.append(_("The name is missing."))
+        try:
+            validate_email(row.email)
+        except Exception:
+            row.problems.append(_("“%(e)s” is not a valid e-mail address.") % {"e": row.email})
+        else:
+            if row.email in seen:
+                row.problems.append(
+                    _("This address already appears on line %(n)d.") % {"n": seen[row.email]}
+                )
+            else:
+                seen[row.email] = i
+            if row.email in members:
+                row.problems.append(_("This student is already a member of the school."))
+            elif row.email in invited:
+                row.problems.append(_("This student has already been invited."))
+        known = _match_discipline(enrolment, row.discipline)
+        if known is None:
+            row.problems.append(_("Unknown discipline “%(d)s”.") % {"d": row.discipline or "—"})
+        else:
+            row.discipline = known
+        result.append(row)
+    return result
+
+
+def student_import(
+    *, enrolment: SchoolEnrolment, actor: User, rows: list[dict], language: str = "fr"
+) -> int:
+    """Invite every row, or nobody: a single problem refuses the whole import."""
+    if enrolment.status == SchoolEnrolment.Status.DECLINED:
+        raise DomainError(_("This school's enrolment was declined."))
+    checked = student_import_check(enrolment=enrolment, rows=rows)
+    if not checked:
+        raise DomainError(_("The file has no student."))
+    if any(r.problems for r in checked):
+        raise DomainError(_("The file still has problems: nothing was imported."))
+    with transaction.atomic():
+        for row in checked:
+            invitation_create(
+                organisation=enrolment.school,
+                role=Role.STUDENT,
+                email=row.email,
+                invited_by=actor,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                discipline=row.discipline,
+                level=row.level,
+                language=language,
+            )
+        audit_log(
+            actor=actor,
+            action="enrolment.import_students",
+            obj=enrolment,
+            organisation=_org(enrolment.cohort),
+            after={"count": len(checked)},
+        )
+    return len(checked)
+
+
+# --- Teams ------------------------------------------------------------------------------------
+
+
+def _student_membership(*, cohort: Cohort, user: User) -> Membership:
+    membership = (
+        Membership.objects.active()
+        .filter(
+            user=user,
+            role=Role.STUDENT,
+            organisation__enrolments__cohort=cohort,
+            organisation__enrolments__status=SchoolEnrolment.Status.APPROVED,
+        )
+        .order_by("id")
+        .first()
+    )
+    if membership is None:
+        raise DomainError(
+            _("%(name)s is not a student of a school enrolled in this cohort.") % {"name": user}
+        )
+    return membership
+
+
+def _add_member(team: Team, user: User) -> TeamMember:
+    membership = _student_membership(cohort=team.cohort, user=user)
+    try:
+        with transaction.atomic():
+            return TeamMember.objects.create(
+                team=team,
+                cohort=team.cohort,
+                user=user,
+                school_id=membership.organisation_id,
+                discipline=membership.discipline,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("%(name)s is already in a team of this cohort.") % {"name": user}
+        ) from exc
+
+
+def team_create(*, cohort: Cohort, actor: User, name: str, members: list[User]) -> Team:
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the team a name."))
+    with transaction.atomic():
+        if Team.objects.filter(cohort=cohort, name__iexact=name).exists():
+            raise DomainError(_("A team of this cohort already has this name."))
+        team = Team.objects.create(cohort=cohort, name=name)
+        for user in members:
+            _add_member(team, user)
+        audit_log(
+            actor=actor,
+            action="team.create",
+            obj=team,
+            organisation=_org(cohort),
+            after={"name": name, "members": [u.pk for u in members]},
+        )
+    return team
+
+
+def _lock_team(team: Team) -> Team:
+    return Team.objects.select_for_update().select_related("cohort__programme").get(pk=team.pk)
+
+
+def team_member_add(*, team: Team, actor: User, user: User) -> TeamMember:
+    with transaction.atomic():
+        team = _lock_team(team)
+        if team.status == Team.Status.CONFIRMED:
+            raise DomainError(_("This team is confirmed: reopen it before changing its members."))
+        member = _add_member(team, user)
+        audit_log(
+            actor=actor,
+            action="team.member_add",
+            obj=team,
+            organisation=_org(team.cohort),
+            after={"user": user.pk},
+        )
+    return member
+
+
+def team_member_remove(*, team: Team, actor: User, member: TeamMember) -> None:
+    with transaction.atomic():
+        team = _lock_team(team)
+        if team.status == Team.Status.CONFIRMED:
+            raise DomainError(_("This team is confirmed: reopen it before changing its members."))
+        deleted, _rows = TeamMember.objects.filter(pk=member.pk, team=team).delete()
+        if deleted:
+            audit_log(
+                actor=actor,
+                action="team.member_remove",
+                obj=team,
+                organisation=_org(team.cohort),
+                before={"user": member.user_id},
+            )
+
+
+def team_set_status(*, team: Team, actor: User, status: str) -> Team:
+    """Confirm a forming team (only when it meets the programme's rule) or reopen it."""
+    with transaction.atomic():
+        team = _lock_team(team)
+        if team.status == status:
+            return team
+        if status == Team.Status.CONFIRMED:
+            members = list(team.members.values_list("school_id", "discipline"))
+            composition = check_members(programme=team.cohort.programme, members=members)
+            if not composition.met:
+                raise DomainError(
+                    _("This team does not meet the programme's rule: %(problems)s")
+                    % {"problems": " ".join(composition.problems)}
+                )
+        elif team.challenge_bound_at is not None:
+            raise DomainError(_("This team is bound to its challenge and can no longer change."))
+        before = team.status
+        team.status = status
+        team.save(update_fields=["status"])
+        audit_log(
+            actor=actor,
+            action=f"team.{status}",
+            obj=team,
+            organisation=_org(team.cohort),
+            before={"status": before},
+            after={"status": status},
+        )
+    return team
+
+
+def team_assign_challenge(*, team: Team, actor: User, challenge: Challenge | None) -> Team:
+    with transaction.atomic():
+        team = _lock_team(team)
+        if team.challenge_bound_at is not None:
+            raise DomainError(_("This team is bound to its challenge and can no longer change."))
+        if challenge is not None and challenge.cohort_id != team.cohort_id:
+            raise DomainError(_("This challenge is not in the team's cohort."))
+        before = team.challenge_id
+        team.challenge = challenge
+        team.save(update_fields=["challenge"])
+        audit_log(
+            actor=actor,
+            action="team.assign_challenge",
+            obj=team,
+            organisation=_org(team.cohort),
+            before={"challenge": before},
+            after={"challenge": challenge.pk if challenge else None},
+        )
+    return team
+
+
+def coach_assign(*, team: Team, actor: User, coach: User) -> CoachAssignment:
+    programme_org = team.cohort.programme.organisation_id
+    if (
+        not Membership.objects.active()
+        .filter(user=coach, role=Role.COACH, organisation_id=programme_org)
+        .exists()
+    ):
+        raise DomainError(_("This person is not a coach of the programme."))
+    with transaction.atomic():
+        assignment, created = CoachAssignment.objects.get_or_create(team=team, coach=coach)
+        if created:
+            audit_log(
+                actor=actor,
+                action="team.coach_assign",
+                obj=team,
+                organisation=programme_org,
+                after={"coach": coach.pk},
+            )
+            send_templated_mail(
+                recipients=[coach],
+                template="cohorts/email/coach_assigned",
+                context={"team": team},
+            )
+    return assignment
+
+
+def teams_create_from_proposal(
+    *, cohort: Cohort, actor: User, groups: list[tuple[str, list[User]]]
+) -> list[Team]:
+    """Save an edited proposal: all the teams, or none."""
+    with transaction.atomic():
+        return [team_create(cohort=cohort, actor=actor, name=n, members=m) for n, m in groups if m]
+
+
+# --- Kickoff ---------------------------------------------------------------------------------
+
+
+def _store_files(files, *, folder: str, model, actor: User, **parent) -> list:
+    """Check every file first, then stream them to storage."""
+    checked = [uploads.check_upload(f) for f in files]
+    stored = []
+    for c in checked:
+        path = uploads.store(c, folder=folder)
+        stored.append(
+            model.objects.create(
+                path=path,
+                original_name=c.name,
+                content_type=c.content_type,
+                size=c.size,
+                uploaded_by=actor,
+                **parent,
+            )
+        )
+    return stored
+
+
+def scenario_save(*, team: Team, actor: User, text: str, files: list) -> KickoffScenario:
+    """The team's first scenario for its challenge, until the end of kickoff day."""
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write the scenario."))
+    with transaction.atomic():
+        team = _lock_team(team)
+        if team.challenge_id is None:
+            raise DomainError(_("The team has no challenge yet."))
+        if timezone.localdate() > team.cohort.kickoff:
+            raise DomainError(_("Scenarios could be handed in until kickoff day."))
+        scenario, created = KickoffScenario.objects.get_or_create(
+            team=team, challenge_id=team.challenge_id, defaults={"text": text}
+        )
+        if scenario.selected:
+            raise DomainError(_("This scenario has been selected and can no longer change."))
+        if not created:
+            scenario.text = text
+            scenario.save(update_fields=["text", "updated_at"])
+        _store_files(
+            files,
+            folder=f"cohorts/scenarios/{team.pk}",
+            model=ScenarioFile,
+            actor=actor,
+            scenario=scenario,
+        )
+        audit_log(
+            actor=actor,
+            action="scenario.create" if created else "scenario.update",
+            obj=scenario,
+            organisation=_org(team.cohort),
+            after={"files": len(files)},
+        )
+    return scenario
+
+
+def scenario_select(*, scenario: KickoffScenario, actor: User) -> KickoffScenario:
+    """The municipality picks a scenario: recorded, notified, and the team is bound to the
+    challenge for the year."""
+    with transaction.atomic():
+        scenario = (
+            KickoffScenario.objects.select_for_update()
+            .select_related("challenge", "team__cohort__programme")
+            .get(pk=scenario.pk)
+        )
+        if scenario.selected:
+            return scenario
+        team = _lock_team(scenario.team)
+        if timezone.localdate() > team.cohort.working_ends:
+            raise DomainError(_("The working period of this cohort is over."))
+        if team.challenge_bound_at is not None and team.challenge_id != scenario.challenge_id:
+            raise DomainError(_("This team is already bound to another challenge."))
+        now = timezone.now()
+        scenario.selected = True
+        scenario.selected_at = now
+        scenario.selected_by = actor
+        scenario.save(update_fields=["selected", "selected_at", "selected_by"])
+        team.challenge_id = scenario.challenge_id
+        team.challenge_bound_at = team.challenge_bound_at or now
+        team.save(update_fields=["challenge", "challenge_bound_at"])
+        audit_log(
+            actor=actor,
+            action="scenario.select",
+            obj=scenario,
+            organisation=_org(team.cohort),
+            after={"team": team.pk, "challenge": scenario.challenge_id},
+        )
+        recipients = list(User.objects.filter(team_memberships__team=team)) + list(
+            User.objects.filter(
+                memberships__organisation_id=_org(team.cohort),
+                memberships__role=Role.COORDINATOR,
+                memberships__is_active=True,
+            )
+        )
+        send_templated_mail(
+            recipients=recipients,
+            template="cohorts/email/scenario_selected",
+            context={"scenario": scenario, "team": team, "challenge": scenario.challenge},
+        )
+    return scenario
+
+
+# --- Deliverables -----------------------------------------------------------------------------
+
+
+def deadline_for(*, team: Team, milestone: Milestone) -> datetime.datetime:
+    extension = DeadlineExtension.objects.filter(team=team, milestone=milestone).first()
+    return max(milestone.deadline, extension.until) if extension else milestone.deadline
+
+
+def clean_links(raw: str) -> list[str]:
+    links = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if not re.match(r"^https?://[^\s<>\"]+$", line):
+            raise DomainError(
+                _("“%(link)s” is not a web address (http or https).") % {"link": line}
+            )
+        links.append(line)
+    return links
+
+
+def deliverable_submit(
+    *,
+    team: Team,
+    milestone: Milestone,
+    actor: User,
+    note: str = "",
+    links: list[str] | None = None,
+    files: list | None = None,
+) -> DeliverableVersion:
+    """A new version of the team's deliverable; earlier versions are kept. Refused after the
+    deadline unless the coordinator extended it for this team."""
+    links = links or []
+    files = files or []
+    if not files and not links:
+        raise DomainError(_("Add at least one file or link."))
+    if milestone.cohort_id != team.cohort_id:
+        raise DomainError(_("This milestone belongs to another cohort."))
+    with transaction.atomic():
+        team = _lock_team(team)
+        if timezone.now() > deadline_for(team=team, milestone=milestone):
+            raise DomainError(
+                _("The deadline of “%(m)s” has passed: the deliverable is frozen.")
+                % {"m": milestone.name}
+            )
+        deliverable, _created = Deliverable.objects.get_or_create(team=team, milestone=milestone)
+        deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        now = timezone.now()
+        version = DeliverableVersion.objects.create(
+            deliverable=deliverable,
+            number=deliverable.version_count + 1,
+            note=note.strip(),
+            links=links,
+            submitted_by=actor,
+        )
+        _store_files(
+            files,
+            folder=f"cohorts/deliverables/{team.pk}/{milestone.pk}",
+            model=DeliverableFile,
+            actor=actor,
+            version=version,
+        )
+        deliverable.version_count = F("version_count") + 1
+        deliverable.last_submitted_at = now
+        update = ["version_count", "last_submitted_at"]
+        if deliverable.first_submitted_at is None:
+            deliverable.first_submitted_at = now
+            update.append("first_submitted_at")
+        deliverable.save(update_fields=update)
+        audit_log(
+            actor=actor,
+            action="deliverable.submit",
+            obj=version,
+            organisation=_org(team.cohort),
+            after={"number": version.number, "files": len(files), "links": len(links)},
+        )
+    return version
+
+
+def extension_grant(
+    *, team: Team, milestone: Milestone, actor: User, until: datetime.datetime, reason: str = ""
+) -> DeadlineExtension:
+    if milestone.cohort_id != team.cohort_id:
+        raise DomainError(_("This milestone belongs to another cohort."))
+    if until <= milestone.deadline:
+        raise DomainError(_("An extension must end after the milestone's deadline."))
+    with transaction.atomic():
+        extension, created = DeadlineExtension.objects.select_for_update().get_or_create(
+            team=team,
+            milestone=milestone,
+            defaults={"until": until, "reason": reason, "granted_by": actor},
+        )
+        before = None if created else {"until": extension.until}
+        if not created:
+            extension.until = until
+            extension.reason = reason
+            extension.granted_by = actor
+            extension.save(update_fields=["until", "reason", "granted_by"])
+        audit_log(
+            actor=actor,
+            action="deliverable.extend",
+            obj=extension,
+            organisation=_org(team.cohort),
+            before=before,
+            after={"until": until},
+            reason=reason,
+        )
+        send_templated_mail(
+            recipients=User.objects.filter(team_memberships__team=team),
+            template="cohorts/email/extension_granted",
+            context={"team": team, "milestone": milestone, "extension": extension},
+        )
+    return extension
+
+
+def version_comment_add(*, version: DeliverableVersion, actor: User, text: str) -> VersionComment:
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write a comment."))
+    with transaction.atomic():
+        comment = VersionComment.objects.create(version=version, author=actor, text=text)
+        team = version.deliverable.team
+        audit_log(
+            actor=actor,
+            action="deliverable.comment",
+            obj=comment,
+            organisation=_org(team.cohort),
+        )
+        send_templated_mail(
+            recipients=User.objects.filter(team_memberships__team=team).exclude(pk=actor.pk),
+            template="cohorts/email/version_commented",
+            context={"team": team, "version": version, "comment": comment},
+        )
+    return comment

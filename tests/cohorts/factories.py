@@ -1,0 +1,126 @@
+"""Factories and small builders of the cohorts tests."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from challenges.models import Challenge, ChallengeStatus
+from cohorts.models import (
+    CoachAssignment,
+    Deliverable,
+    DeliverableFile,
+    DeliverableVersion,
+    KickoffScenario,
+    Milestone,
+    ScenarioFile,
+    SchoolEnrolment,
+    Team,
+    TeamMember,
+)
+from curiouslab.accounts.models import Membership, OrganisationKind, Role
+from tests.factories import OrganisationFactory, UserFactory
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def challenge(programme, municipality, *, status=ChallengeStatus.ACCEPTED, cohort=None, **kw):
+    defaults = {
+        "title": "Réinventer la place du marché",
+        "question": "Comment faire de la place du marché un lieu de vie toute la semaine ?",
+        "theme": "urbanisme",
+    }
+    defaults.update(kw)
+    return Challenge.objects.create(
+        programme=programme, municipality=municipality, status=status, cohort=cohort, **defaults
+    )
+
+
+def school(territory, name="École"):
+    return OrganisationFactory(kind=OrganisationKind.SCHOOL, name=name, territory=territory)
+
+
+def enrol(cohort, school_org, *, disciplines=("ingénierie", "commerce", "design"), status=None):
+    return SchoolEnrolment.objects.create(
+        cohort=cohort,
+        school=school_org,
+        status=status or SchoolEnrolment.Status.APPROVED,
+        disciplines=list(disciplines),
+    )
+
+
+def student(school_org, discipline="ingénierie", **user_kw):
+    user = UserFactory(**user_kw)
+    Membership.objects.create(
+        user=user, organisation=school_org, role=Role.STUDENT, discipline=discipline
+    )
+    return user
+
+
+def add_member(team, user, school_org, discipline="ingénierie"):
+    return TeamMember.objects.create(
+        team=team, cohort=team.cohort, user=user, school=school_org, discipline=discipline
+    )
+
+
+def team(cohort, name="Les Défricheurs", **kw):
+    return Team.objects.create(cohort=cohort, name=name, **kw)
+
+
+def milestone(cohort, *, days=10, kind=Milestone.Kind.PROTOTYPE, name="Prototype"):
+    return Milestone.objects.create(
+        cohort=cohort,
+        kind=kind,
+        name=name,
+        deadline=timezone.now() + datetime.timedelta(days=days),
+    )
+
+
+def stored(model, content=PNG, name="maquette.png", content_type="image/png", **parent):
+    path = default_storage.save(f"cohorts/test/{name}", ContentFile(content))
+    return model.objects.create(
+        path=path, original_name=name, content_type=content_type, size=len(content), **parent
+    )
+
+
+def version(team_obj, milestone_obj, *, by=None, when=None):
+    deliverable, _ = Deliverable.objects.get_or_create(team=team_obj, milestone=milestone_obj)
+    number = deliverable.version_count + 1
+    v = DeliverableVersion.objects.create(
+        deliverable=deliverable, number=number, note="Première version", submitted_by=by
+    )
+    when = when or timezone.now()
+    deliverable.version_count = number
+    deliverable.first_submitted_at = deliverable.first_submitted_at or when
+    deliverable.last_submitted_at = when
+    deliverable.save()
+    return v
+
+
+def scenario(team_obj, challenge_obj, text="Un marché couvert ouvert le soir."):
+    return KickoffScenario.objects.create(team=team_obj, challenge=challenge_obj, text=text)
+
+
+def coach(team_obj, user):
+    return CoachAssignment.objects.create(team=team_obj, coach=user)
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+__all__ = ["DeliverableFile", "ScenarioFile"]

@@ -1,0 +1,167 @@
+"""The coordinator's dashboard, the lists behind its figures, and the exports."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from challenges.models import ChallengeStatus
+from tests.cohorts import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(setup, teams: int, per_team: int = 5):
+    """Add teams of mixed students, scenarios, milestones and deliverables."""
+    past = f.milestone(setup.cohort, days=-3, name="Premier scénario")
+    future = f.milestone(setup.cohort, days=30, name="Projet final")
+    for i in range(teams):
+        challenge = f.challenge(
+            setup.programme, setup.municipality, cohort=setup.cohort, title=f"Défi {i}"
+        )
+        team = f.team(setup.cohort, f"Équipe {i:03d}", challenge=challenge)
+        for j in range(per_team):
+            school = setup.school if j % 2 else setup.school2
+            f.add_member(
+                team, f.student(school, ["design", "commerce", "ingénierie"][j % 3]), school
+            )
+        scenario = f.scenario(team, challenge)
+        if i % 2:
+            scenario.selected = True
+            scenario.save()
+        if i % 3:
+            f.version(team, past, when=past.deadline - datetime.timedelta(days=1))
+        elif i % 5:
+            f.version(team, past, when=past.deadline + datetime.timedelta(days=1))
+        f.version(team, future)
+    f.challenge(setup.programme, setup.municipality, status=ChallengeStatus.SUBMITTED)
+    return past
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_dashboard_same_query_count_small_and_large(setup, login):
+    from cohorts.views import _attendance_hook
+
+    client = login(setup.coordinator)
+    url = f"/cohorts/{setup.cohort.pk}/dashboard/"
+    small, response = _queries(client, url)
+    # 12 for the dashboard itself (3 of them the session write of the coordinators' idle
+    # timeout); the sessions app's attendance block adds its own constant 5.
+    assert small <= (12 if _attendance_hook() is None else 17), small
+    _grow(setup, teams=40)
+    large, response = _queries(client, url)
+    assert large == small
+    body = response.content.decode()
+    assert "Tableau de bord" in body
+    assert "<svg" in body and "chart-bar" in body and "chart-seg-late" in body
+    # Every figure links to the list behind it.
+    assert f"/cohorts/{setup.cohort.pk}/challenges/?status=selected" in body
+    assert f"/cohorts/{setup.cohort.pk}/teams/?show=unmet" in body
+    assert "?state=late" in body
+
+
+def test_dashboard_figures(setup, login):
+    past = _grow(setup, teams=6)
+    response = login(setup.coordinator).get(f"/cohorts/{setup.cohort.pk}/dashboard/")
+    ctx = response.context
+    # 2 setup challenges + 6 grown, all accepted and in the cohort, plus a submitted one.
+    assert ctx["funnel"] == {"submitted": 9, "accepted": 8, "in_cohort": 8, "selected": 3}
+    m = next(m for m in ctx["milestones"] if m.pk == past.pk)
+    # 8 teams: i%3 → on time (1,2,4,5), late (3 only since 0 %5 == 0), missing: the rest.
+    assert (m.on_time, m.late, m.missing) == (4, 1, 3)
+    late = login(setup.coordinator).get(f"/cohorts/milestones/{past.pk}/?state=late")
+    assert "Équipe 003" in late.content.decode()
+    assert "Équipe 001" not in late.content.decode()
+
+
+def test_dashboard_attendance_hook_included_only_when_provided(setup, login, monkeypatch):
+    from cohorts import views
+
+    monkeypatch.setattr(views, "ATTENDANCE_HOOK", "sessions/_no_such_template.html")
+    response = login(setup.coordinator).get(f"/cohorts/{setup.cohort.pk}/dashboard/")
+    assert response.context["attendance_template"] is None
+    monkeypatch.setattr(views, "ATTENDANCE_HOOK", "cohorts/_state.html")
+    response = login(setup.coordinator).get(f"/cohorts/{setup.cohort.pk}/dashboard/")
+    assert response.context["attendance_template"] == "cohorts/_state.html"
+    assert "Pas encore dû" in response.content.decode()  # the hook template was rendered
+
+
+def test_dashboard_refused_to_other_roles(setup, login):
+    url = f"/cohorts/{setup.cohort.pk}/dashboard/"
+    assert login(setup.world.b.people["coordinator"]).get(url).status_code == 404
+    assert login(setup.muni_staff).get(url).status_code == 403
+    assert login(None).get(url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cohorts/{cohort}/challenges/",
+        "/cohorts/{cohort}/challenges/?status=selected",
+        "/cohorts/{cohort}/schools/",
+        "/cohorts/{cohort}/teams/?show=unmet",
+        "/cohorts/milestones/{milestone}/?state=missing",
+        "/cohorts/challenges/{challenge}/scenarios/",
+    ],
+)
+def test_lists_constant_queries(setup, login, path):
+    milestone = f.milestone(setup.cohort, days=-1)
+    url = path.format(cohort=setup.cohort.pk, milestone=milestone.pk, challenge=setup.challenge.pk)
+    f.scenario(setup.team, setup.challenge)  # one row on every list
+    client = login(setup.coordinator)
+    small, _response = _queries(client, url)
+    for i in range(10):
+        school = f.school(setup.dep, f"École {i}")
+        f.enrol(setup.cohort, school)
+        team = f.team(setup.cohort, f"Équipe {i}", challenge=setup.challenge)
+        f.add_member(team, f.student(school), school)
+        f.scenario(team, setup.challenge)
+        f.challenge(setup.programme, setup.municipality, cohort=setup.cohort, title=f"Défi {i}")
+    large, _response = _queries(client, url)
+    assert large == small, url
+
+
+def test_export_csv_and_xlsx(setup, login):
+    setup.student.first_name = "=HYPERLINK(1)"
+    setup.student.save()
+    client = login(setup.coordinator)
+    response = client.get(f"/cohorts/{setup.cohort.pk}/export.csv")
+    assert response["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["team", "team_status", "challenge"]
+    names = {r[0] for r in rows[1:]}
+    assert names == {"Les Défricheurs", "Les Bâtisseurs"}
+    assert "'=HYPERLINK(1)" in {r[5] for r in rows[1:]}
+    response = client.get(f"/cohorts/{setup.cohort.pk}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "team"
+    assert {v[0] for v in values[1:]} == {"Les Défricheurs", "Les Bâtisseurs"}
+    assert client.get(f"/cohorts/{setup.cohort.pk}/export.pdf").status_code == 404
+    assert (
+        login(setup.world.b.people["coordinator"])
+        .get(f"/cohorts/{setup.cohort.pk}/export.csv")
+        .status_code
+        == 404
+    )
+
+
+def test_student_sees_team_challenge_milestones_and_calendar(setup, login):
+    f.milestone(setup.cohort, name="Prototype")
+    body = login(setup.student).get(f"/cohorts/teams/{setup.team.pk}/").content.decode()
+    assert "Les Défricheurs" in body
+    assert "Comment faire de la place du marché" in body
+    assert "Prototype" in body and "Pas encore dû" in body
+    assert "Lancement" in body
+    assert timezone.localdate().year > 2000
