@@ -27,10 +27,14 @@ def main() -> None:
     for app in APPS:
         (ROOT / app / "locale").mkdir(exist_ok=True)
         os.chdir(ROOT / app)
-        call_command("makemessages", locale=["fr"], ignore_patterns=COMMON_IGNORES, no_obsolete=True)
+        call_command(
+            "makemessages", locale=["fr"], ignore_patterns=COMMON_IGNORES, no_obsolete=True
+        )
     os.chdir(ROOT)
     call_command(
-        "makemessages", locale=["fr"], ignore_patterns=[*COMMON_IGNORES, *APPS, "scripts"],
+        "makemessages",
+        locale=["fr"],
+        ignore_patterns=[*COMMON_IGNORES, *APPS, "scripts"],
         no_obsolete=True,
     )
 
