@@ -152,7 +152,8 @@ def _next_name(name: str, year: int) -> str:
 
 
 def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
-    """The next school year's cohort: calendar shifted by one year, milestones copied.
+    """The next school year's cohort: calendar shifted by one year, milestones and the jury's
+    rules, criteria and award categories copied.
     People's data (enrolments, teams, challenges, deliverables) is never copied; the team
     composition rule lives on the programme and carries over as it is."""
     with transaction.atomic():
@@ -178,6 +179,9 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
             for m in source.milestones.all()
         ]
         Milestone.objects.bulk_create(milestones)
+        from trophies.services import jury_copy_setup  # the jury's rules and criteria
+
+        juries = jury_copy_setup(source=source, target=new)
         audit_log(
             actor=actor,
             action="cohort.create_next",
@@ -187,6 +191,7 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
                 **snapshot(new, COHORT_FIELDS),
                 "from": source.pk,
                 "milestones": len(milestones),
+                "juries": juries,
             },
         )
     return new

@@ -604,3 +604,44 @@ def audience_vote_cast(*, jury: Jury, finalist: Finalist, user: User) -> Audienc
     except IntegrityError:
         raise DomainError(_("You have already voted: one vote per person.")) from None
     return vote
+
+
+def jury_copy_setup(*, source: Cohort, target: Cohort) -> int:
+    """Copy the juries of ``source`` into ``target`` as juries being set up: their rules,
+    weighted criteria and award categories — never jurors, finalists, marks or votes. Runs in
+    the caller's transaction (creating the next cohort). Returns how many juries were copied."""
+    copied = 0
+    for jury in source.juries.prefetch_related("criteria", "categories").order_by("pk"):
+        new = Jury.objects.create(
+            cohort=target,
+            name=jury.name,
+            scale_min=jury.scale_min,
+            scale_max=jury.scale_max,
+            comment_required=jury.comment_required,
+            normalisation=jury.normalisation,
+            tie_break=list(jury.tie_break),
+            audience_award=jury.audience_award,
+        )
+        criteria = {
+            c.pk: Criterion.objects.create(
+                jury=new,
+                name=c.name,
+                description=c.description,
+                weight=c.weight,
+                levels=c.levels,
+                order=c.order,
+            )
+            for c in jury.criteria.all()
+        }
+        AwardCategory.objects.bulk_create(
+            AwardCategory(
+                jury=new,
+                name=cat.name,
+                basis=cat.basis,
+                position=cat.position,
+                criterion=criteria.get(cat.criterion_id),
+            )
+            for cat in jury.categories.all()
+        )
+        copied += 1
+    return copied

@@ -11,6 +11,8 @@ from cohorts.models import Cohort, Milestone, SchoolEnrolment
 from curiouslab.accounts.models import AuditLogEntry
 from curiouslab.errors import DomainError
 from tests.cohorts import factories as f
+from tests.trophies.factories import ready_jury
+from trophies.models import AwardCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,10 @@ def test_cohort_create_next_shifts_calendar_and_copies_milestones_only(setup, lo
     cohort = setup.cohort
     f.milestone(cohort, name="Prototype")
     f.version(setup.team, cohort.milestones.get())
+    jury, _members, _finalists, criteria = ready_jury(cohort, jurors=2, finalists=2)
+    AwardCategory.objects.create(
+        jury=jury, name="Prix de l'innovation", basis="criterion", criterion=criteria[0]
+    )
     client = login(setup.coordinator)
     response = client.post(f"/cohorts/{cohort.pk}/next/")
     new = Cohort.objects.get(programme=setup.programme, year=cohort.year + 1)
@@ -35,6 +41,15 @@ def test_cohort_create_next_shifts_calendar_and_copies_milestones_only(setup, lo
     assert not new.enrolments.exists()
     assert not new.challenges.exists()
     assert not copied.deliverables.exists()
+    # The jury's rules, criteria and categories come along; its people and marks do not.
+    new_jury = new.juries.get()
+    assert (new_jury.status, new_jury.scale_max) == ("setup", jury.scale_max)
+    assert [c.name for c in new_jury.criteria.order_by("order")] == [
+        c.name for c in jury.criteria.order_by("order")
+    ]
+    category = new_jury.categories.get(name="Prix de l'innovation")
+    assert category.criterion.jury == new_jury and category.criterion.name == criteria[0].name
+    assert not new_jury.members.exists() and not new_jury.finalists.exists()
     assert AuditLogEntry.objects.filter(action="cohort.create_next").exists()
     # Twice: refused with a message, no second cohort.
     response = client.post(f"/cohorts/{cohort.pk}/next/", follow=True)
