@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from cohorts.models import CoachAssignment, Cohort, Team, TeamMember
@@ -282,30 +282,49 @@ def attendance_rates(
     cohort: Cohort, *, kinds: Iterable[str] | None = None, at: datetime.datetime | None = None
 ) -> AttendanceRates:
     """Attendance of the cohort's students at the sessions they were invited to that have
-    ended by ``at`` (now), per student, team and school. Five queries whatever the size."""
+    ended by ``at`` (now), per student, team and school. Three queries whatever the size."""
     at = at or timezone.now()
     ended = Session.objects.filter(cohort=cohort, ends_at__lte=at)
     if kinds is not None:
         ended = ended.filter(kind__in=list(kinds))
-    session_ids = set(ended.values_list("pk", flat=True))
+    ended_ids = ended.order_by().values("pk")
     members = list(
         TeamMember.objects.filter(cohort=cohort)
         .select_related("user", "team", "school")
         .order_by("team__name", "user__last_name", "user__first_name")
     )
+    # One query for the ended sessions and who was invited to them: (session, ENDED) for each
+    # ended session, (session, team) for each invited team, (session, ALL_STUDENTS) when the
+    # students' role was invited.
+    ended_mark, all_students = -2, -1
+    session_ids: set[int] = set()
     team_sessions: dict[int, set[int]] = defaultdict(set)
-    for session_id, team_id in Session.invited_teams.through.objects.filter(
-        session_id__in=session_ids
-    ).values_list("session_id", "team_id"):
-        team_sessions[team_id].add(session_id)
-    for_students = set(
-        InvitedRole.objects.filter(session_id__in=session_ids, role=Role.STUDENT).values_list(
-            "session_id", flat=True
+    for_students: set[int] = set()
+    invitations = (
+        ended.order_by()
+        .annotate(mark=Value(ended_mark, output_field=IntegerField()))
+        .values_list("pk", "mark")
+        .union(
+            Session.invited_teams.through.objects.filter(session_id__in=ended_ids)
+            .order_by()
+            .values_list("session_id", "team_id"),
+            InvitedRole.objects.filter(session_id__in=ended_ids, role=Role.STUDENT)
+            .order_by()
+            .annotate(mark=Value(all_students, output_field=IntegerField()))
+            .values_list("session_id", "mark"),
+            all=True,
         )
     )
+    for session_id, mark in invitations:
+        if mark == ended_mark:
+            session_ids.add(session_id)
+        elif mark == all_students:
+            for_students.add(session_id)
+        else:
+            team_sessions[mark].add(session_id)
     present: dict[int, set[int]] = defaultdict(set)
     for session_id, user_id in Attendance.objects.filter(
-        session_id__in=session_ids, present=True
+        session_id__in=ended_ids, present=True
     ).values_list("session_id", "user_id"):
         present[user_id].add(session_id)
     students, teams, schools = [], {}, {}

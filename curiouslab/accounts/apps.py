@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "curiouslab.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from curiouslab.accounts.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="curiouslab-idle-clock")

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
@@ -36,8 +41,15 @@ class LanguageMiddleware:
         return response
 
 
+IDLE_KEY = "curiouslab_last_activity"
+
 # Pages a coordinator without a second factor may still reach to set one up or leave.
 _MFA_SETUP_ALLOWED = ("/accounts/", "/i18n/", "/healthz", "/static/")
+
+
+# The idle clock is written to the session at most this often (seconds), so that a coordinator's
+# pages do not all pay for a session write.
+IDLE_STAMP_EVERY = 60
 
 
 class CoordinatorSecurityMiddleware:
@@ -51,7 +63,16 @@ class CoordinatorSecurityMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and roles_for(user).has(Role.COORDINATOR):
-            request.session.set_expiry(settings.COORDINATOR_IDLE_TIMEOUT)
+            now = int(time.time())
+            last = request.session.get(IDLE_KEY)
+            if last is not None and now - last > settings.COORDINATOR_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Your session ended after a period of inactivity."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            if last is None or now - last >= IDLE_STAMP_EVERY:
+                request.session[IDLE_KEY] = now
+                # The session (and its cookie) dies after the idle timeout unless renewed.
+                request.session.set_expiry(settings.COORDINATOR_IDLE_TIMEOUT)
             if settings.MFA_REQUIRED_FOR_COORDINATORS and not request.path.startswith(
                 _MFA_SETUP_ALLOWED
             ):
@@ -62,3 +83,15 @@ class CoordinatorSecurityMiddleware:
                 ).exists():
                     return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
         return self.get_response(request)
+
+
+def start_idle_clock(sender, request, user, **kwargs):
+    """Signing in starts the idle clock (connected in AccountsConfig.ready), so that the
+    first page after signing in does not need a session write of its own."""
+    if (
+        request is not None
+        and hasattr(request, "session")
+        and roles_for(user).has(Role.COORDINATOR)
+    ):
+        request.session[IDLE_KEY] = int(time.time())
+        request.session.set_expiry(settings.COORDINATOR_IDLE_TIMEOUT)

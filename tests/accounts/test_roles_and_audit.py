@@ -144,3 +144,29 @@ def test_invitation_list_query_count_does_not_grow(world, login, django_assert_n
     add(1, 40)
     with django_assert_num_queries(len(one)):
         client.get(url)
+
+
+def test_coordinator_idle_for_31_minutes_is_signed_out(world, login):
+    from curiouslab.accounts.middleware import IDLE_KEY
+
+    client = login(world.a.people["coordinator"])
+    assert client.get(reverse("accounts:audit_log")).status_code == 200
+    session = client.session
+    session[IDLE_KEY] -= 31 * 60
+    session.save()
+    response = client.get(reverse("accounts:audit_log"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert client.get(reverse("accounts:audit_log")).status_code == 302  # really signed out
+
+
+def test_coordinator_active_within_timeout_stays_signed_in(world, login):
+    from curiouslab.accounts.middleware import IDLE_KEY
+
+    client = login(world.a.people["coordinator"])
+    client.get(reverse("home"))
+    session = client.session
+    session[IDLE_KEY] -= 29 * 60
+    session.save()
+    assert client.get(reverse("accounts:audit_log")).status_code == 200
+    assert client.session[IDLE_KEY] > session[IDLE_KEY]  # the clock was renewed
