@@ -173,7 +173,7 @@ def render_context(document: Document, branding: DocumentBranding) -> dict[str, 
     ctx.update(
         verification_code=document.verification_code,
         verify_url=url,
-        qr_code=pdf.qr_svg(url),
+        qr_code=pdf.qr_image(url),
         logo_url=logo_url(branding),
         primary_color=branding.primary_color,
         accent_color=branding.accent_color,
