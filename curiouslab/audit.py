@@ -47,10 +47,33 @@ def audit_log(
 ) -> AuditLogEntry:
     """Record that ``actor`` did ``action`` to ``obj``. Must run inside the transaction of the
     change (``transaction.atomic``), so that the entry and the change land or fail together."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_log() must be called inside transaction.atomic().")
+    entry = audit_entry(
+        actor=actor,
+        action=action,
+        obj=obj,
+        organisation=organisation,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    _require_transaction()
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    organisation: Organisation | int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditLogEntry:
+    """An unsaved entry, for ``audit_log_many``."""
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-    return AuditLogEntry.objects.create(
+    return AuditLogEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
@@ -61,3 +84,15 @@ def audit_log(
         after=_jsonable(after),
         reason=reason,
     )
+
+
+def audit_log_many(entries: list[AuditLogEntry]) -> list[AuditLogEntry]:
+    """Write several entries (made with ``audit_entry``) in one INSERT, in the transaction
+    of the change, e.g. one per mark of a juror's sheet."""
+    _require_transaction()
+    return AuditLogEntry.objects.bulk_create(entries)
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log() must be called inside transaction.atomic().")

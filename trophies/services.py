@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, Team
 from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.accounts.services import invitation_create
-from curiouslab.audit import audit_log, snapshot
+from curiouslab.audit import audit_entry, audit_log, audit_log_many, snapshot
 from curiouslab.errors import DomainError
 from trophies.models import (
     AudienceVote,
@@ -529,18 +529,24 @@ def score_sheet_save(
                         member=member, finalist=finalist, criterion_id__in=list(before)
                     )
                 )
+            entries = []
             for score in writes:
                 # Related objects already at hand: the audit entry's text costs no query.
                 score.member, score.finalist = member, finalist
                 score.criterion = criteria[score.criterion_id]
-                audit_log(
-                    actor=actor,
-                    action="score.create" if before[score.criterion_id] is None else "score.update",
-                    obj=score,
-                    organisation=_org(jury),
-                    before=before[score.criterion_id],
-                    after={"value": score.value, "comment": score.comment},
+                entries.append(
+                    audit_entry(
+                        actor=actor,
+                        action="score.create"
+                        if before[score.criterion_id] is None
+                        else "score.update",
+                        obj=score,
+                        organisation=_org(jury),
+                        before=before[score.criterion_id],
+                        after={"value": score.value, "comment": score.comment},
+                    )
                 )
+            audit_log_many(entries)  # one INSERT for the whole sheet
             existing.update({score.criterion_id: score for score in writes})
     missing = missing_for_sheet(jury, list(criteria.values()), existing)
     return SheetOutcome(changed=len(writes), missing=missing, scores=existing)
