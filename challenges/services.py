@@ -33,6 +33,7 @@ from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.uploads import ZIP_CONTAINERS, check_zip_container
 
 # --- Attachments: what we accept, decided on the bytes ------------------------------------
 
@@ -511,6 +512,8 @@ def detect_attachment_type(upload: UploadedFile) -> tuple[str, str]:
             % {"types": ATTACHMENT_TYPES_HELP},
             code="type",
         )
+    if kind.mime in ZIP_CONTAINERS:  # Office and OpenDocument files are zip archives
+        check_zip_container(upload, upload.size)
     return kind.mime, ATTACHMENT_TYPES[kind.mime]
 
 

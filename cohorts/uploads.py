@@ -9,7 +9,6 @@ import os
 import re
 import unicodedata
 import uuid
-import zipfile
 from dataclasses import dataclass
 
 import filetype
@@ -18,13 +17,9 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from curiouslab.errors import DomainError
+from curiouslab.uploads import ZIP_CONTAINERS, check_zip_container
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-# Zip containers (zip, Office, OpenDocument): refuse archives that expand too much.
-ZIP_MAX_ENTRIES = 5000
-ZIP_MAX_RATIO = 100
-ZIP_MAX_EXPANDED = 1024 * 1024 * 1024
-
 # Allowed kinds: detected MIME type → extensions that may name it.
 ALLOWED: dict[str, set[str]] = {
     "application/pdf": {"pdf"},
@@ -42,15 +37,6 @@ ALLOWED: dict[str, set[str]] = {
     "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
     "application/vnd.oasis.opendocument.presentation": {"odp"},
     "text/plain": {"txt", "md", "csv"},
-}
-ZIP_CONTAINERS = {
-    "application/zip",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
 }
 # Served inline (everything else is an attachment).
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
@@ -123,25 +109,6 @@ def _detect(upload, head: bytes) -> str:
     return "text/plain"
 
 
-def _check_zip(upload, size: int) -> None:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            infos = archive.infolist()
-            expanded = sum(i.file_size for i in infos)
-            if len(infos) > ZIP_MAX_ENTRIES or expanded > ZIP_MAX_EXPANDED:
-                raise DomainError(_("This archive expands too much to be accepted."))
-            if size and expanded / size > ZIP_MAX_RATIO:
-                raise DomainError(_("This archive expands too much to be accepted."))
-            for info in infos:
-                if info.filename.startswith("/") or ".." in info.filename.split("/"):
-                    raise DomainError(_("This archive contains unsafe paths."))
-    except zipfile.BadZipFile as exc:
-        raise DomainError(_("This archive is damaged.")) from exc
-    finally:
-        upload.seek(0)
-
-
 def check_upload(upload) -> CheckedUpload:
     """Check one uploaded file; raise DomainError with a message naming the file."""
     name = safe_name(upload.name or "")
@@ -177,7 +144,7 @@ def check_upload(upload) -> CheckedUpload:
             _("The type announced for “%(name)s” does not match its content.") % {"name": name}
         )
     if mime in ZIP_CONTAINERS:
-        _check_zip(upload, size)
+        check_zip_container(upload, size)
     return CheckedUpload(upload, name, mime, size, extension)
 
 

@@ -109,3 +109,34 @@ def test_attachment_delete_by_another_municipality_is_404(world, login, staff):
     assert ChallengeAttachment.objects.filter(pk=attachment.pk).exists()
     assert login(staff).post(url).status_code == 302
     assert not ChallengeAttachment.objects.filter(pk=attachment.pk).exists()
+
+
+def _docx(extra: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", b"<w:document/>")
+        for name, data in extra.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_zip_bomb_disguised_as_word_document_is_refused(world, login, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    bomb = _docx({"word/media/padding.bin": b"\0" * (60 * 1024 * 1024)})  # ~60 kB, 60 MB expanded
+    assert len(bomb) < 200_000
+    upload = SimpleUploadedFile("compte-rendu.docx", bomb, content_type="application/msword")
+    response = _upload(login(staff), challenge, upload)
+    assert any("trop" in m for m in _messages(response))  # "… se décompresse beaucoup trop …"
+    assert not ChallengeAttachment.objects.exists()
+
+
+def test_word_document_is_accepted(world, login, staff):
+    challenge = ChallengeFactory(**on_side(world.a))
+    upload = SimpleUploadedFile("compte-rendu.docx", _docx({}), content_type="application/msword")
+    _upload(login(staff), challenge, upload)
+    attachment = ChallengeAttachment.objects.get()
+    assert attachment.extension == "docx"
