@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.models import CoachAssignment, Cohort, Programme, Team, TeamMember
-from curiouslab.accounts.models import Membership, Organisation, Role, User
+from curiouslab.accounts.models import Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
@@ -334,20 +334,25 @@ def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
             label = f"{award.category} — {award.team.name}"
             result.append(Candidate(kind, label, True, award=award, data=data))
     elif kind == DocumentKind.JUROR:
-        jurors = (
-            Membership.objects.active()
-            .filter(organisation_id=cohort.programme.organisation_id, role=Role.JUROR)
+        # The people who sat on a jury of this cohort (once each, whatever the number of
+        # juries), not everyone who holds the juror role in the organisation.
+        from trophies.models import JuryMember
+
+        seated: dict[int, User] = {}
+        for seat in (
+            JuryMember.objects.filter(jury__cohort=cohort, user__isnull=False)
             .select_related("user")
-            .order_by("user__last_name", "user__first_name")
-        )
-        for m in jurors:
-            language = m.user.language or "fr"
+            .order_by("user__last_name", "user__first_name", "user_id")
+        ):
+            seated.setdefault(seat.user_id, seat.user)
+        for user in seated.values():
+            language = user.language or "fr"
             data = {
                 **_printed_base(cohort, language, branding),
-                "recipient_name": m.user.get_full_name() or m.user.email,
+                "recipient_name": user.get_full_name() or user.email,
             }
             result.append(
-                Candidate(kind, data["recipient_name"], True, recipient=m.user,
+                Candidate(kind, data["recipient_name"], True, recipient=user,
                           language=language, data=data)
             )  # fmt: skip
     elif kind == DocumentKind.COACH:

@@ -96,9 +96,29 @@ def test_issue_again_creates_nothing(docworld, django_capture_on_commit_callback
 
 @pytest.mark.parametrize("kind", ["trophy", "juror", "coach", "municipality"])
 def test_issue_other_kinds(docworld, django_capture_on_commit_callbacks, kind):
+    if kind == "juror":
+        _seat_juror(docworld)
     created = issue(docworld, kind=kind, capture=django_capture_on_commit_callbacks)
     assert created
     assert set(Document.objects.filter(kind=kind).values_list("status", flat=True)) == {"ready"}
+
+
+def _seat_juror(w):
+    from tests.trophies.factories import juror as seat
+    from tests.trophies.factories import ready_jury
+
+    jury = ready_jury(w.a.cohort, jurors=0, finalists=1)[0]
+    seat(jury, w.a.people["juror"])
+    return jury
+
+
+def test_juror_attestations_go_to_people_seated_on_a_jury_of_the_cohort(docworld):
+    def names():
+        return [c.label for c in services.candidates(cohort=docworld.a.cohort, kind="juror")]
+
+    assert names() == []  # holding the juror role is not enough
+    _seat_juror(docworld)
+    assert names() == [docworld.a.people["juror"].get_full_name()]
 
 
 def test_render_task_delivered_twice_renders_once(docworld, django_capture_on_commit_callbacks):
