@@ -19,7 +19,7 @@ from tests.factories import (
     member,
 )
 from tests.trophies.factories import juror, ready_jury
-from trophies.models import ConflictDeclaration, Jury, JuryStatus, Score
+from trophies.models import ConflictDeclaration, JuryStatus, Score
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -180,6 +180,20 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     # No mark and no ranking while voting is open.
     expect(page.get_by_role("heading", name="Classement")).to_have_count(0)
     expect(page.get_by_role("columnheader", name="Rang")).to_have_count(0)
+
+    # The live view refreshes itself (every 5 s): the juror finishes from the phone.
+    tap_mark(phone, f1, pertinence, 2)
+    expect(phone.locator(f"#status-{f1.pk}")).to_contain_text("Enregistré à")
+    tap_mark(phone, f1, innovation, 2)
+    expect(phone.locator(f"#status-{f1.pk}")).to_contain_text("Faisabilité (note)")
+    tap_mark(phone, f1, faisabilite, 2)
+    expect(phone.locator(f"#status-{f1.pk}")).to_contain_text("✓ Complète")
+    expect(juror_row.get_by_role("cell").nth(1)).to_have_text("2 / 2", timeout=12_000)
+    expect(juror_row.get_by_role("cell").nth(0)).to_contain_text("terminé")
+    expect(juror_row.get_by_role("cell").nth(2)).to_have_text("—")
+    expect(page.get_by_role("heading", name="Classement")).to_have_count(0)
+
+    # Asking for the results while voting is open leads back to the live view.
     page.goto(f"/jury/{jury.pk}/results/")
     expect(page).to_have_url(re.compile(rf"/jury/{jury.pk}/live/$"))
     expect(page.get_by_role("status")).to_contain_text("Le classement apparaît")
@@ -203,7 +217,20 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     expect(first.get_by_role("cell").nth(0)).to_have_text("1")
     expect(first.get_by_role("cell").nth(1)).to_contain_text(f0.team.name)
     expect(first.get_by_role("cell").nth(2)).to_have_text("4,000")  # (2×4 + 3 + 5) ÷ 4
+    second = ranking.get_by_role("row").nth(2)
+    expect(second.get_by_role("cell").nth(0)).to_have_text("2")
+    expect(second.get_by_role("cell").nth(1)).to_contain_text(f1.team.name)
+    expect(second.get_by_role("cell").nth(2)).to_have_text("2,000")
     jury.refresh_from_db()
     assert jury.status == JuryStatus.CLOSED and jury.closed_at is not None
-    assert Jury.objects.filter(status=JuryStatus.CLOSED).count() == 1
     assert page.console_errors == []
+
+    # The juror's sheet is now read-only.
+    phone.reload()
+    expect(
+        phone.get_by_text("Le vote est clos : vos notes ne peuvent plus être modifiées.")
+    ).to_be_visible()
+    expect(phone.locator(f"#m{f0.pk}-{pertinence.pk}-4")).to_be_disabled()
+    expect(phone.get_by_role("button", name="Enregistrer")).to_have_count(0)
+    assert Score.objects.filter(member=seat).count() == 6
+    assert phone.console_errors == []
