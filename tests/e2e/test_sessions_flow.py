@@ -184,7 +184,14 @@ def test_coordinator_plans_session_student_sees_it_roll_call_marks_present(page,
 
     phone.reload()
     expect(phone.get_by_text("Présents : 1 sur 2 personnes invitées")).to_be_visible()
-    expect(phone.locator(f"#attendance-{lea.pk}").get_by_role("button")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    lea_row = phone.locator(f"#attendance-{lea.pk}")
+    expect(lea_row.get_by_role("button")).to_have_attribute("aria-pressed", "true")
+
+    # A second tap marks her absent: the same row changes, no second one.
+    lea_row.get_by_role("button", name="Présent").tap()
+    expect(lea_row.get_by_role("button")).to_have_text("Absent — toucher pour marquer présent")
+    expect(lea_row.get_by_role("button")).to_have_attribute("aria-pressed", "false")
+    attendance.refresh_from_db()
+    assert attendance.present is False
+    assert Attendance.objects.filter(session=session).count() == 1
     assert phone.console_errors == []
