@@ -298,8 +298,18 @@ def attendance_toggle(request, pk: int, user_id: int):
     try:
         record = attendance_set(session=session, user=person, present=present, actor=request.user)
     except DomainError as exc:
-        if request.htmx:
-            return HttpResponse(exc.message, status=400)
+        if request.htmx:  # the row again, with the refusal under the button
+            record = Attendance.objects.filter(session=session, user=person).first()
+            return render(
+                request,
+                "sessions/attendance.html#row",
+                {
+                    "session": session,
+                    "row": {"person": person, "record": record},
+                    "error": exc.message,
+                },
+                status=400,
+            )
         messages.error(request, exc.message)
         return redirect("sessions:attendance", pk=session.pk)
     if request.htmx:

@@ -14,4 +14,35 @@
       event.target.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }, 0);
   });
+  // HTMX: a 400/422 answer is the view's own error fragment and is swapped in place (see the
+  // htmx-config meta tag); any other failed request shows its message in #htmx-error, so a
+  // refused action is never silent.
+  function showError(text) {
+    var box = document.getElementById("htmx-error");
+    if (!box) { return; }
+    box.textContent = text || box.dataset.fallback;
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status === 400 || xhr.status === 422) { return; }  // swapped in place
+    var text = "";
+    if ((xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") === 0) {
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var node = doc.querySelector("[role=alert], .alert, main h1") || doc.body;
+      text = node ? node.textContent.trim().replace(/\s+/g, " ").slice(0, 300) : "";
+    } else {
+      text = (xhr.responseText || "").trim().slice(0, 300);
+    }
+    showError(text);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var box = document.getElementById("htmx-error");
+    if (box) { showError(box.dataset.offline); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = document.getElementById("htmx-error");
+    if (box && event.detail.successful) { box.hidden = true; }
+  });
 })();

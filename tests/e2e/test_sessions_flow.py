@@ -195,3 +195,25 @@ def test_coordinator_plans_session_student_sees_it_roll_call_marks_present(page,
     assert attendance.present is False
     assert Attendance.objects.filter(session=session).count() == 1
     assert phone.console_errors == []
+
+
+def test_roll_call_before_the_session_starts_shows_the_refusal(phone, cast):
+    """A refused HTMX action is never silent: the row shows the server's message."""
+    cohort, coordinator, curieux, _voisins, lea, _tom, _other = cast
+    start = timezone.now() + datetime.timedelta(days=3)
+    session = Session.objects.create(
+        cohort=cohort,
+        kind=SessionKind.WORKING,
+        title="Atelier de jeudi",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    session.invited_teams.add(curieux)
+    sign_in(phone, coordinator.email)
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Bonjour Claire")
+    phone.goto(f"/sessions/{session.pk}/attendance/")
+    lea_row = phone.locator(f"#attendance-{lea.pk}")
+    lea_row.get_by_role("button", name="Non pointé").tap()
+    expect(lea_row.get_by_role("alert")).to_contain_text("une fois la séance commencée")
+    expect(lea_row.get_by_role("button")).to_have_attribute("aria-pressed", "false")
+    assert not Attendance.objects.filter(session=session).exists()
