@@ -1,0 +1,134 @@
+"""Diplomas as people use them: a student downloads hers from "Mes documents" on a phone,
+anyone checks it on the public verification page, and a revoked one says so."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from tests.factories import PASSWORD
+from tests.trophies.document_fixtures import build_documents_world
+from trophies import document_services as services
+from trophies.document_models import Document, DocumentKind, DocumentStatus
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def diploma(world, media):
+    """The student persona of side A with a READY diploma, rendered here and now."""
+    build_documents_world(world)
+    student = world.a.people["student"]
+    EmailAddress.objects.create(user=student, email=student.email, verified=True, primary=True)
+    services.documents_issue(
+        cohort=world.a.cohort,
+        kind=DocumentKind.DIPLOMA,
+        actor=world.a.people["coordinator"],
+        dispatch=False,
+    )
+    document = Document.objects.get(kind=DocumentKind.DIPLOMA, recipient=student)
+    assert services.document_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY
+    return document
+
+
+def dd_after(page, label: str):
+    """The value (``<dd>``) of a description list entry, by its visible label."""
+    return page.locator("dt", has_text=label).locator("xpath=following-sibling::dd[1]")
+
+
+def test_student_downloads_diploma_and_anyone_verifies_it(
+    browser, live_server, page, world, diploma
+):
+    student = diploma.recipient
+    coordinator = world.a.people["coordinator"]
+
+    # --- The student, on a phone, downloads her diploma -----------------------------------
+    phone = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, locale="fr-FR", accept_downloads=True
+    )
+    phone.set_default_timeout(10_000)
+    mobile = phone.new_page()
+    try:
+        mobile.goto("/accounts/login/")
+        mobile.get_by_label("Courriel").fill(student.email)
+        mobile.get_by_label("Mot de passe").fill(PASSWORD)
+        mobile.get_by_role("button", name="Connexion").click()
+        expect(mobile.get_by_role("heading", level=1)).to_have_text(f"Bonjour {student.first_name}")
+        nav = mobile.get_by_role("navigation", name="Navigation principale")
+        my_documents = nav.get_by_role("link", name="Mes documents")
+        expect(my_documents).to_be_hidden()  # folded away on a phone
+        nav.get_by_role("button", name="Afficher ou masquer le menu").click()
+        my_documents.click()
+
+        expect(mobile.get_by_role("heading", level=1)).to_have_text("Mes documents")
+        row = mobile.get_by_role("row").filter(has_text="Diplôme")
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text(diploma.cohort.name)
+        code = row.locator("code").inner_text().strip()
+        assert code == diploma.verification_code
+        download_link = row.get_by_role("link", name="Télécharger (PDF)")
+        download_link.scroll_into_view_if_needed()
+        expect(download_link).to_be_in_viewport()
+        with mobile.expect_download() as info:
+            download_link.click()
+        download = info.value
+        assert download.suggested_filename.endswith(".pdf")
+        content = Path(download.path()).read_bytes()
+        assert content.startswith(b"%PDF")
+        sha256 = hashlib.sha256(content).hexdigest()
+        assert sha256 == diploma.sha256
+    finally:
+        phone.close()
+
+    # --- Anyone, signed out, checks it -----------------------------------------------------
+    page.goto(f"/verify/{code}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérification de document")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text(
+        "Ce document (Diplôme) est authentique : il a été délivré par Curious Lab."
+    )
+    expect(dd_after(page, "Document")).to_have_text("Diplôme")
+    expect(dd_after(page, "Décerné à")).to_have_text(student.get_full_name())
+    expect(dd_after(page, "Équipe")).to_have_text("Les Fabricants")
+    expect(dd_after(page, "Code de vérification")).to_have_text(code)
+    expect(dd_after(page, "SHA-256 du fichier PDF")).to_have_text(sha256)
+    expect(page.get_by_text(student.email)).to_have_count(0)
+    assert page.console_errors == []
+
+    # --- Once revoked, the same page says it is no longer valid ----------------------------
+    services.document_revoke(document=diploma, actor=coordinator, reason="Nom mal orthographié")
+    page.reload()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(re.compile(r"Ce document a été révoqué le .+\."))
+    expect(alert).to_contain_text("Il n'est plus valable.")
+    expect(dd_after(page, "Décerné à")).to_have_text(student.get_full_name())
+
+
+def test_unknown_code_is_a_friendly_page_on_a_phone(page):
+    page.set_viewport_size(PHONE)
+    response = page.goto("/verify/AAAAAAAAAA/")
+    assert response.status == 404
+    expect(page.get_by_text("AAAAAAAAAA")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
