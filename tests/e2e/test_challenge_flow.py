@@ -154,6 +154,9 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
     phone = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="fr-FR")
     phone.set_default_timeout(10_000)
     mobile = phone.new_page()
+    mobile_errors: list[str] = []
+    mobile.on("console", lambda m: mobile_errors.append(m.text) if m.type == "error" else None)
+    mobile.on("pageerror", lambda exc: mobile_errors.append(str(exc)))
     try:
         sign_in(mobile, agent.email)
         mobile.goto("/challenges/")
@@ -176,6 +179,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
         expect(mobile.locator("h1 + p .challenge-status")).to_have_text("Soumis à nouveau")
         # Nothing spills past the phone's width.
         assert mobile.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert mobile_errors == []
     finally:
         phone.close()
     challenge.refresh_from_db()

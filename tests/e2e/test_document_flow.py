@@ -71,6 +71,9 @@ def test_student_downloads_diploma_and_anyone_verifies_it(
     )
     phone.set_default_timeout(10_000)
     mobile = phone.new_page()
+    mobile_errors: list[str] = []
+    mobile.on("console", lambda m: mobile_errors.append(m.text) if m.type == "error" else None)
+    mobile.on("pageerror", lambda exc: mobile_errors.append(str(exc)))
     try:
         mobile.goto("/accounts/login/")
         mobile.get_by_label("Courriel").fill(student.email)
@@ -100,6 +103,7 @@ def test_student_downloads_diploma_and_anyone_verifies_it(
         assert content.startswith(b"%PDF")
         sha256 = hashlib.sha256(content).hexdigest()
         assert sha256 == diploma.sha256
+        assert mobile_errors == []
     finally:
         phone.close()
 
