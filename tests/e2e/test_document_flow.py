@@ -92,6 +92,8 @@ def test_student_downloads_diploma_and_anyone_verifies_it(
         expect(row).to_contain_text(diploma.cohort.name)
         code = row.locator("code").inner_text().strip()
         assert code == diploma.verification_code
+        # The table scrolls inside its own box: the page itself does not spill sideways.
+        assert mobile.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         download_link = row.get_by_role("link", name="Télécharger (PDF)")
         download_link.scroll_into_view_if_needed()
         expect(download_link).to_be_in_viewport()
