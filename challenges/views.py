@@ -118,6 +118,14 @@ def _after_save(request, challenge: Challenge):
             return redirect("challenges:edit", pk=challenge.pk)
         messages.success(request, _("The challenge has been submitted to the coordinators."))
         return redirect("challenges:detail", pk=challenge.pk)
+    if "resubmit" in request.POST:
+        try:
+            services.challenge_resubmit(challenge=challenge, actor=request.user)
+        except DomainError as exc:
+            messages.warning(request, _("The changes have been saved.") + " " + exc.message)
+            return redirect("challenges:edit", pk=challenge.pk)
+        messages.success(request, _("The challenge has been resubmitted to the coordinators."))
+        return redirect("challenges:detail", pk=challenge.pk)
     messages.success(request, _("The challenge has been saved."))
     return redirect("challenges:edit", pk=challenge.pk)
 

@@ -144,6 +144,31 @@ def test_edit_after_submission_creates_a_version_the_coordinator_sees(
     assert "Modifications depuis le dernier examen" not in staff_html
 
 
+def test_changes_requested_challenge_is_saved_and_resubmitted_from_the_form(
+    world, login, staff, coordinator
+):
+    challenge = ChallengeFactory(**on_side(world.a))
+    services.challenge_submit(challenge=challenge, actor=staff)
+    services.challenge_request_changes(
+        challenge=challenge, actor=coordinator, message="Précisez les usagers."
+    )
+    client = login(staff)
+    url = reverse("challenges:edit", kwargs={"pk": challenge.pk})
+    form_page = client.get(url).content.decode()
+    assert "Enregistrer le brouillon" not in form_page  # it is no longer a draft
+    assert "Enregistrer et soumettre à nouveau" in form_page
+    data = _form_data(
+        world, title=challenge.title, question=challenge.question, theme="sports_loisirs"
+    )
+    data["users_concerned"] = "Les familles et les maîtres-nageurs."
+    data["resubmit"] = "1"
+    response = client.post(url, data, follow=True)
+    challenge.refresh_from_db()
+    assert challenge.status == ChallengeStatus.RESUBMITTED
+    assert challenge.users_concerned == "Les familles et les maîtres-nageurs."
+    assert any("soumis à nouveau" in m for m in _messages(response))
+
+
 # --- Detail: who sees what ------------------------------------------------------------------
 
 

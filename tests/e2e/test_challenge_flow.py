@@ -168,7 +168,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
         mobile.get_by_role("link", name="Modifier", exact=True).click()
         expect(mobile.get_by_text("La coordination demande des modifications :")).to_be_visible()
         mobile.get_by_label("Territoire").fill("Les quartiers du Parc et des Provinces")
-        mobile.get_by_role("button", name="Enregistrer le brouillon").click()
+        mobile.get_by_role("button", name="Enregistrer les modifications").click()
         expect(messages(mobile)).to_contain_text("Le défi a été enregistré.")
         mobile.get_by_role("link", name=TITLE).click()  # the breadcrumb
         submit_again = mobile.get_by_role("button", name="Soumettre à nouveau")
