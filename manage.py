@@ -7,6 +7,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
+    # Management commands on a developer's machine run in debug mode unless told otherwise;
+    # production sets DEBUG=false (docker-compose.yml does), and the web process (wsgi) and
+    # the Celery workers default to DEBUG off.
+    os.environ.setdefault("DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
