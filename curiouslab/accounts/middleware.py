@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from curiouslab.accounts.models import Role
@@ -35,9 +36,7 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        response.headers["Vary"] = ", ".join(
-            v for v in [response.headers.get("Vary"), "Cookie"] if v
-        )
+        patch_vary_headers(response, ("Cookie",))
         return response
 
 
