@@ -31,7 +31,13 @@ def test_invitation_email_is_sent_by_a_real_worker(tmp_path):
             email="agent@sceaux.fr",
             invited_by=coordinator,
         )
-        files = wait_for(lambda: list(outbox.iterdir()), timeout=90, process=worker)
+        # The file backend creates the file before writing it: wait for the line of dashes
+        # that closes each message.
+        files = wait_for(
+            lambda: [f for f in outbox.iterdir() if f.read_text().endswith("-" * 79 + "\n")],
+            timeout=90,
+            process=worker,
+        )
     # The file backend writes each message followed by a line of dashes.
     raw = files[0].read_text().rsplit("\n" + "-" * 79, 1)[0]
     message = email.message_from_string(raw, policy=email.policy.default)
