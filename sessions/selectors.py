@@ -277,6 +277,13 @@ class AttendanceRates:
     sessions: int
     overall: Rate
 
+    @property
+    def lowest_teams(self) -> list[Rate]:
+        """The ten teams with the lowest attendance (for the dashboard; the attendance page
+        lists them all)."""
+        known = [t for t in self.teams if t.percent is not None]
+        return sorted(known, key=lambda t: (t.percent, t.label))[:10]
+
 
 def attendance_rates(
     cohort: Cohort, *, kinds: Iterable[str] | None = None, at: datetime.datetime | None = None
@@ -288,10 +295,19 @@ def attendance_rates(
     if kinds is not None:
         ended = ended.filter(kind__in=list(kinds))
     ended_ids = ended.order_by().values("pk")
+    # Plain tuples, not model instances: a cohort has hundreds of students.
     members = list(
         TeamMember.objects.filter(cohort=cohort)
-        .select_related("user", "team", "school")
         .order_by("team__name", "user__last_name", "user__first_name")
+        .values_list(
+            "user_id",
+            "team_id",
+            "team__name",
+            "school__name",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+        )
     )
     # One query for the ended sessions and who was invited to them: (session, ENDED) for each
     # ended session, (session, team) for each invited team, (session, ALL_STUDENTS) when the
@@ -329,18 +345,18 @@ def attendance_rates(
         present[user_id].add(session_id)
     students, teams, schools = [], {}, {}
     overall = Rate("")
-    for m in members:
-        invited = team_sessions[m.team_id] | for_students
+    for user_id, team_id, team_name, school_name, first, last, email in members:
+        invited = team_sessions[team_id] | for_students
         row = StudentRate(
-            label=str(m.user),
-            attended=len(invited & present[m.user_id]),
+            label=f"{first} {last}".strip() or email,  # as str(user)
+            attended=len(invited & present[user_id]),
             invited=len(invited),
-            user_id=m.user_id,
-            team=m.team.name,
-            school=m.school.name,
+            user_id=user_id,
+            team=team_name,
+            school=school_name,
         )
         students.append(row)
-        for bucket, key in ((teams, m.team.name), (schools, m.school.name)):
+        for bucket, key in ((teams, team_name), (schools, school_name)):
             agg = bucket.setdefault(key, Rate(key))
             agg.attended += row.attended
             agg.invited += row.invited
