@@ -13,11 +13,6 @@ UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class PageAudit(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -3,12 +3,6 @@ import pytest
 from tests.challenges.factories import ChallengeFactory, on_side, submitted
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The test world creates a dozen users: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(world):
     return world.a.people["municipal_staff"]

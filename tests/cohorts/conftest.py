@@ -6,12 +6,6 @@ from tests.factories import OrganisationFactory, member
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """Dozens of users per test: a fast hasher keeps the suite quick (not a security test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -43,8 +43,7 @@ def _context(with_challenges: bool) -> DemoContext:
     return ctx
 
 
-def test_demo_teams_seed_is_idempotent_and_complete(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_teams_seed_is_idempotent_and_complete():
     ctx = _context(with_challenges=True)
     demo_teams.seed(ctx)
     counts = (
@@ -75,8 +74,7 @@ def test_demo_teams_seed_is_idempotent_and_complete(settings, tmp_path):
     assert {Challenge.objects.get(pk=c.pk).cohort_id for c in ctx["challenges:2026"]} == {cohort.pk}
 
 
-def test_demo_teams_without_challenges_still_makes_teams(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_teams_without_challenges_still_makes_teams():
     ctx = _context(with_challenges=False)
     demo_teams.seed(ctx)
     assert len(ctx["teams:2026"]) == 8

@@ -39,9 +39,8 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
 
 
 @pytest.fixture
-def phone(browser, live_server, settings):
+def phone(browser, live_server):
     """A page in a phone-sized, touch-enabled context (the juror's usual device)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     context = browser.new_context(
         base_url=live_server.url,

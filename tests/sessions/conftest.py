@@ -13,12 +13,6 @@ from tests.sessions.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The world creates a dozen accounts: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Cast:
     """Side A of the world with two teams: the student's team (coached by A's coach, on a

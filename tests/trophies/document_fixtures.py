@@ -115,9 +115,3 @@ def media(settings, tmp_path):
 @pytest.fixture
 def docworld(world, media):
     return build_documents_world(world)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """The world makes a dozen users; hashing their passwords slowly is not what is tested."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
