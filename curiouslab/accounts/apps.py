@@ -8,8 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
-        from curiouslab.accounts.middleware import start_idle_clock
+        from curiouslab.accounts.middleware import forget_totp, start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="curiouslab-idle-clock")
+        authenticator_added.connect(forget_totp, dispatch_uid="curiouslab-totp-added")
+        authenticator_removed.connect(forget_totp, dispatch_uid="curiouslab-totp-removed")

@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -72,16 +73,40 @@ class CoordinatorSecurityMiddleware:
                 request.session[IDLE_KEY] = now
                 # The session (and its cookie) dies after the idle timeout unless renewed.
                 request.session.set_expiry(settings.COORDINATOR_IDLE_TIMEOUT)
-            if settings.MFA_REQUIRED_FOR_COORDINATORS and not request.path.startswith(
-                _MFA_SETUP_ALLOWED
+            if (
+                settings.MFA_REQUIRED_FOR_COORDINATORS
+                and not request.path.startswith(_MFA_SETUP_ALLOWED)
+                and not has_totp(user)
             ):
-                from allauth.mfa.models import Authenticator
-
-                if not Authenticator.objects.filter(
-                    user=user, type=Authenticator.Type.TOTP
-                ).exists():
-                    return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+                return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
         return self.get_response(request)
+
+
+# Whether a user has a TOTP authenticator, cached so that coordinators' pages do not each pay
+# a query for it. allauth's authenticator_added/removed signals clear the entry (connected in
+# AccountsConfig.ready); the time-out bounds staleness after a change made outside allauth
+# (e.g. in the admin).
+TOTP_CACHE_SECONDS = 600
+
+
+def _totp_cache_key(user_id: int) -> str:
+    return f"curiouslab:has-totp:{user_id}"
+
+
+def has_totp(user) -> bool:
+    key = _totp_cache_key(user.pk)
+    cached = cache.get(key)
+    if cached is None:
+        from allauth.mfa.models import Authenticator
+
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        cache.set(key, cached, TOTP_CACHE_SECONDS)
+    return cached
+
+
+def forget_totp(sender, user, **kwargs):
+    """An authenticator was added or removed: the next request checks again."""
+    cache.delete(_totp_cache_key(user.pk))
 
 
 def start_idle_clock(sender, request, user, **kwargs):

@@ -170,3 +170,32 @@ def test_coordinator_active_within_timeout_stays_signed_in(world, login):
     session.save()
     assert client.get(reverse("accounts:audit_log")).status_code == 200
     assert client.session[IDLE_KEY] > session[IDLE_KEY]  # the clock was renewed
+
+
+def test_mfa_check_is_cached_and_forgotten_when_the_authenticator_goes(world, login, settings):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.signals import authenticator_removed
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MFA_REQUIRED_FOR_COORDINATORS = True
+    coordinator = world.a.people["coordinator"]
+    totp = Authenticator.objects.create(
+        user=coordinator, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+    cache.clear()
+    client = login(coordinator)
+    url = reverse("accounts:audit_log")
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert not [q for q in ctx.captured_queries if "mfa_authenticator" in q["sql"]]
+    # Removed through allauth (which sends the signal): the very next page asks for it again.
+    totp.delete()
+    authenticator_removed.send(
+        sender=Authenticator, request=None, user=coordinator, authenticator=totp
+    )
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_activate_totp"))

@@ -51,9 +51,17 @@ def _queries(client, url):
     return len(ctx.captured_queries), response
 
 
-def test_dashboard_same_query_count_small_and_large(setup, login):
+@pytest.mark.parametrize("mfa_required", [False, True], ids=["demo", "production"])
+def test_dashboard_same_query_count_small_and_large(setup, login, settings, mfa_required):
+    from allauth.mfa.models import Authenticator
+
     from cohorts.views import _attendance_hook
 
+    # In production coordinators must have a second factor: the check must not cost a query.
+    settings.MFA_REQUIRED_FOR_COORDINATORS = mfa_required
+    Authenticator.objects.create(
+        user=setup.coordinator, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
     client = login(setup.coordinator)
     url = f"/cohorts/{setup.cohort.pk}/dashboard/"
     small, response = _queries(client, url)
