@@ -369,7 +369,7 @@ def query_counts(urls: dict[str, str]) -> dict[str, int]:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(
         User.objects.get(email="coordinator@bench.example.org"),
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend="curiouslab.accounts.backends.ModelBackend",
     )
     counts = {}
     for name, url in urls.items():
@@ -392,7 +392,7 @@ def session_cookie() -> str:
     user = User.objects.get(email="coordinator@bench.example.org")
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "curiouslab.accounts.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -129,6 +129,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are stored in the database and, with Redis, read through the shared cache: a signed-in
+# page then costs no session query. Without Redis the cache is per process, which could serve a
+# session already ended in another process, so the database alone holds them.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without Redis the broker is kombu's "filesystem" transport: messages are files under
@@ -196,8 +204,8 @@ DOCUMENTS_QUEUE = env_str("DOCUMENTS_QUEUE", "") or None
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "curiouslab.accounts.backends.ModelBackend",
+    "curiouslab.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

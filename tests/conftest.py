@@ -15,7 +15,7 @@ def login(client):
     def _login(user):
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="curiouslab.accounts.backends.ModelBackend")
         return client
 
     return _login

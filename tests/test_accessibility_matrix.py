@@ -27,7 +27,7 @@ def test_every_page_meets_the_accessibility_basics(client):
         client.logout()
         user = world.persona(persona)
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="curiouslab.accounts.backends.ModelBackend")
         response = client.get(url)
         if response.streaming or not response["Content-Type"].startswith("text/html"):
             continue  # downloads, feeds, JSON

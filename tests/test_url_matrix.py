@@ -50,7 +50,7 @@ def test_role_url_matrix(client):
             client.logout()
             user = world.persona(persona)
             if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                client.force_login(user, backend="curiouslab.accounts.backends.ModelBackend")
             data = row.data(world) if row.data else {}
             response = getattr(client, row.method)(url, data)
             expected = row.status_for(persona)

@@ -133,7 +133,7 @@ def invitation_accept_view(request, token: str):
             messages.error(request, exc.message)
             return redirect(request.path)
         if user is None:
-            login(request, accepted_by, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, accepted_by, backend="curiouslab.accounts.backends.ModelBackend")
         messages.success(
             request,
             _("Welcome! You are now %(role)s at %(organisation)s.")

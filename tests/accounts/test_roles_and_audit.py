@@ -37,6 +37,38 @@ def test_inactive_membership_grants_nothing(world):
     assert not roles_for(person).has(Role.COORDINATOR)
 
 
+def test_signed_in_request_loads_the_user_and_roles_in_one_query(world, login):
+    """The authentication backend loads the user with their active roles: one query, not
+    one for the user and another for the roles; an inactive membership is no role."""
+    import django.db
+    from django.test.utils import CaptureQueriesContext
+
+    from curiouslab.accounts.roles import user_with_roles
+
+    person = world.a.people["municipal_staff"]
+    Membership.objects.create(user=person, organisation=world.a.departement, role=Role.JUROR)
+    Membership.objects.create(
+        user=person, organisation=world.b.departement, role=Role.JUROR, is_active=False
+    )
+    with CaptureQueriesContext(django.db.connection) as queries:
+        user = user_with_roles(person.pk)
+        roles = roles_for(user)
+    assert len(queries) == 1
+    assert user == person and user.email == person.email
+    assert user.date_joined == person.date_joined and user.date_joined.tzinfo is not None
+    assert roles.orgs(Role.JUROR) == {world.a.departement.pk}
+    assert roles.orgs(Role.MUNICIPAL_STAFF) == {world.a.municipality.pk}
+    assert user_with_roles(10**9) is None and user_with_roles("x") is None
+    # Without any membership the user still loads, with no role.
+    Membership.objects.filter(user=person).delete()
+    assert roles_for(user_with_roles(person.pk)).roles == []
+    # A deactivated person is signed out on their next request.
+    client = login(person)
+    assert client.get(reverse("home")).wsgi_request.user.is_authenticated
+    type(person).objects.filter(pk=person.pk).update(is_active=False)
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
 @pytest.mark.django_db(transaction=True)
 def test_audit_log_requires_a_transaction():
     from tests.factories import OrganisationFactory

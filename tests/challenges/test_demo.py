@@ -37,6 +37,6 @@ def test_demo_swimming_challenge_finds_its_2025_cousin(client):
 
     ctx = _seed()
     swimming = Challenge.objects.get(title="Inscription à l'école de natation")
-    client.force_login(ctx["user:coordinator"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(ctx["user:coordinator"], backend="curiouslab.accounts.backends.ModelBackend")
     html = client.get(reverse("challenges:detail", kwargs={"pk": swimming.pk})).content.decode()
     assert "Inscriptions aux activités sportives" in html

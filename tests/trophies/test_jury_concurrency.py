@@ -47,7 +47,7 @@ def test_concurrent_sheets_are_stored_exactly_once(transactional_db):
     clients = []
     for m in members:
         client = Client()
-        client.force_login(m.user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(m.user, backend="curiouslab.accounts.backends.ModelBackend")
         clients.append(client)
 
     def submit(client, finalist, value):
