@@ -5,6 +5,7 @@ and writes the audit log in that same transaction. Refusals raise DomainError.""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Team
+from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_entry, audit_log, audit_log_many, snapshot
@@ -29,7 +31,7 @@ from trophies.models import (
     Score,
     TieBreak,
 )
-from trophies.selectors import exclusion_reasons, exclusions_for, missing_for_sheet
+from trophies.selectors import exclusions_for, missing_for_sheet
 
 JURY_FIELDS = [
     "name",
@@ -429,18 +431,94 @@ def conflict_declare(*, member: JuryMember, finalist: Finalist, reason: str, act
     return declaration
 
 
-def _status_for_scoring(jury_id: int) -> str:
-    """Read the jury's status under a shared row lock on PostgreSQL: many jurors may score
-    at once, while closing the vote (an exclusive lock) waits for them, and they for it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT status FROM {Jury._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [jury_id],
-            )
-            row = cursor.fetchone()
-        return row[0] if row else ""
-    return Jury.objects.filter(pk=jury_id).values_list("status", flat=True).first() or ""
+@functools.cache
+def _audience_ballot_sql(vendor: str) -> str:
+    """The jury's status, read under a shared row lock on PostgreSQL (closing the vote, an
+    exclusive lock, waits for the votes in flight, and they for it), and whether the voter was
+    present at the closing session: one statement on the hot path of the vote."""
+    from sessions.models import Attendance
+
+    lock = " FOR SHARE OF j" if vendor == "postgresql" else ""
+    return f"""
+        SELECT j.status, EXISTS (
+          SELECT 1 FROM {rawsql.table(Attendance)} a
+          WHERE a.session_id = j.closing_session_id AND a.user_id = %s AND a.present)
+        FROM {rawsql.table(Jury)} j WHERE j.id = %s{lock}
+    """  # noqa: S608 - names from the models, values as parameters
+
+
+def _seat_for_scoring(member: JuryMember, finalist: Finalist) -> tuple[str, list[str]] | None:
+    """Inside the scoring transaction, in one statement: lock the juror's seat, so that one
+    juror's submissions queue behind each other while other jurors are not held up; read the
+    jury's status under a shared lock on PostgreSQL, so that closing the vote (an exclusive lock)
+    waits for the marks in flight, and they for it; and check this pair's conflicts of interest.
+
+    The conflict rule is the one ``selectors.exclusions_for`` applies to a whole jury (the
+    juror belongs to the project's municipality or to a school of its team, coached the team,
+    is in it, or declared a conflict); the tests hold the two equal. Returns (status, reasons),
+    or None when the seat is gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _seat_for_scoring_sql(connection.vendor),
+            {"member": member.pk, "finalist": finalist.pk},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    status, municipality, school, coached, in_team, declared = row
+    reasons = []
+    if municipality:
+        reasons.append(_("member of the project's municipality"))
+    if school:
+        reasons.append(_("member of a school of the team"))
+    if coached:
+        reasons.append(_("coached the team"))
+    if in_team:
+        reasons.append(_("member of the team"))
+    if declared is not None:
+        reasons.append(_("declared: %(reason)s") % {"reason": declared})
+    return status, reasons
+
+
+@functools.cache
+def _seat_for_scoring_sql(vendor: str) -> str:
+    """The statement of ``_seat_for_scoring``, written by hand for the hot path of the closing
+    session's vote (building it with the ORM cost more than running it), from the models'
+    table names, once per process."""
+    from challenges.models import Challenge
+    from cohorts.models import CoachAssignment, TeamMember
+
+    t = {
+        "member": rawsql.table(JuryMember),
+        "jury": rawsql.table(Jury),
+        "finalist": rawsql.table(Finalist),
+        "challenge": rawsql.table(Challenge),
+        "membership": rawsql.table(Membership),
+        "teammember": rawsql.table(TeamMember),
+        "coach": rawsql.table(CoachAssignment),
+        "declaration": rawsql.table(ConflictDeclaration),
+    }
+    # SQLite has no row locks: its write transactions (IMMEDIATE) already run one at a time.
+    locks = " FOR NO KEY UPDATE OF m FOR SHARE OF j" if vendor == "postgresql" else ""
+    return f"""
+        SELECT j.status,
+          EXISTS (SELECT 1 FROM {t["membership"]} ms JOIN {t["challenge"]} c
+                  ON c.municipality_id = ms.organisation_id
+                  WHERE c.id = f.challenge_id AND ms.user_id = m.user_id AND ms.is_active),
+          EXISTS (SELECT 1 FROM {t["membership"]} ms JOIN {t["teammember"]} tm
+                  ON tm.school_id = ms.organisation_id
+                  WHERE tm.team_id = f.team_id AND ms.user_id = m.user_id AND ms.is_active),
+          EXISTS (SELECT 1 FROM {t["coach"]} ca
+                  WHERE ca.team_id = f.team_id AND ca.coach_id = m.user_id),
+          EXISTS (SELECT 1 FROM {t["teammember"]} tm
+                  WHERE tm.team_id = f.team_id AND tm.user_id = m.user_id),
+          (SELECT d.reason FROM {t["declaration"]} d
+           WHERE d.member_id = m.id AND d.finalist_id = f.id)
+        FROM {t["member"]} m
+        JOIN {t["jury"]} j ON j.id = m.jury_id
+        JOIN {t["finalist"]} f ON f.id = %(finalist)s AND f.jury_id = j.id
+        WHERE m.id = %(member)s{locks}
+    """  # noqa: S608 - table names from the models, values as parameters
 
 
 def _refuse_unless_open(status: str) -> None:
@@ -448,6 +526,56 @@ def _refuse_unless_open(status: str) -> None:
         raise DomainError(_("Voting has not opened yet: nothing was saved."))
     if status != JuryStatus.OPEN:
         raise DomainError(_("Voting is closed: marks can no longer be changed."))
+
+
+# The hot path of the vote, in hand-written SQL (see curiouslab/rawsql.py).
+_SCORE_COLUMNS = ("id", "jury_id", "member_id", "finalist_id", "criterion_id", "value", "comment")
+
+
+def _criteria_for_scoring(jury_id: int) -> list[Criterion]:
+    t, q = rawsql.table(Criterion), connection.ops.quote_name
+    return rawsql.instances(
+        Criterion,
+        ("id", "jury_id", "name", "weight", "order"),
+        f"SELECT id, jury_id, name, weight, {q('order')} FROM {t} "  # noqa: S608
+        f"WHERE jury_id = %s ORDER BY {q('order')}, id",
+        [jury_id],
+    )
+
+
+def _scores_for_scoring(member_id: int, finalist_id: int) -> list[Score]:
+    return rawsql.instances(
+        Score,
+        _SCORE_COLUMNS,
+        f"SELECT {', '.join(_SCORE_COLUMNS)} FROM {rawsql.table(Score)} "  # noqa: S608
+        "WHERE member_id = %s AND finalist_id = %s",
+        [member_id, finalist_id],
+    )
+
+
+def _upsert_scores(writes: list[Score]) -> None:
+    """Insert the marks, or update them where the juror already marked that project on that
+    criterion (the unique constraint decides, so concurrent submissions never duplicate), in
+    one statement; sets each instance's id."""
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params = []
+    for score in writes:
+        score.created_at = score.updated_at = now
+        params += [score.jury_id, score.member_id, score.finalist_id, score.criterion_id]
+        params += [score.value, score.comment, stamp, stamp]
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(writes))
+    ids = rawsql.rows(
+        f"INSERT INTO {rawsql.table(Score)} (jury_id, member_id, finalist_id, criterion_id, "  # noqa: S608
+        f"value, comment, created_at, updated_at) VALUES {placeholders} "
+        "ON CONFLICT (member_id, finalist_id, criterion_id) DO UPDATE SET "
+        "value = excluded.value, comment = excluded.comment, updated_at = excluded.updated_at "
+        "RETURNING id, criterion_id",
+        params,
+    )
+    by_criterion = {cid: pk for pk, cid in ids}
+    for score in writes:
+        score.pk = by_criterion[score.criterion_id]
 
 
 @dataclass
@@ -473,7 +601,7 @@ def score_sheet_save(
         raise DomainError(_("You are not a juror of this jury."))
     if finalist.jury_id != jury.pk:
         raise DomainError(_("This project is not in this jury's list."))
-    criteria = {c.id: c for c in jury.criteria.all()}
+    criteria = {c.id: c for c in _criteria_for_scoring(jury.pk)}
     for cid, (value, _comment) in marks.items():
         if cid not in criteria:
             raise DomainError(_("This criterion does not belong to this jury: nothing was saved."))
@@ -483,17 +611,16 @@ def score_sheet_save(
                 % {"min": jury.scale_min, "max": jury.scale_max}
             )
     with transaction.atomic():
-        _refuse_unless_open(_status_for_scoring(jury.pk))
-        # One juror's submissions queue behind each other; other jurors are not held up.
-        list(JuryMember.objects.select_for_update().filter(pk=member.pk).values_list("pk"))
-        reasons = exclusion_reasons(member, finalist)
+        seat = _seat_for_scoring(member, finalist)
+        if seat is None:
+            raise DomainError(_("You are not a juror of this jury."))
+        status, reasons = seat
+        _refuse_unless_open(status)
         if reasons:
             raise DomainError(
                 _("You cannot score this project (%(reasons)s).") % {"reasons": ", ".join(reasons)}
             )
-        existing = {
-            s.criterion_id: s for s in Score.objects.filter(member=member, finalist=finalist)
-        }
+        existing = {s.criterion_id: s for s in _scores_for_scoring(member.pk, finalist.pk)}
         writes: list[Score] = []
         before: dict[int, dict | None] = {}
         for cid, (value, comment) in marks.items():
@@ -517,18 +644,7 @@ def score_sheet_save(
                 )
             )
         if writes:
-            Score.objects.bulk_create(
-                writes,
-                update_conflicts=True,
-                unique_fields=["member", "finalist", "criterion"],
-                update_fields=["value", "comment", "updated_at"],
-            )
-            if any(score.pk is None for score in writes):  # databases that return no ids
-                writes = list(
-                    Score.objects.filter(
-                        member=member, finalist=finalist, criterion_id__in=list(before)
-                    )
-                )
+            _upsert_scores(writes)
             entries = []
             for score in writes:
                 # Related objects already at hand: the audit entry's text costs no query.
@@ -586,19 +702,18 @@ def casting_vote_cast(*, jury: Jury, finalist: Finalist, actor: User) -> Finalis
 
 def audience_vote_cast(*, jury: Jury, finalist: Finalist, user: User) -> AudienceVote:
     """One vote per person present at the closing session, while voting is open."""
-    from sessions.models import Attendance
-
     if not jury.audience_award or jury.closing_session_id is None:
         raise DomainError(_("This jury has no audience award."))
     if finalist.jury_id != jury.pk:
         raise DomainError(_("This project is not in this jury's list."))
-    if not Attendance.objects.filter(
-        session_id=jury.closing_session_id, user=user, present=True
-    ).exists():
-        raise DomainError(_("Only people present at the closing session may vote."))
     try:
         with transaction.atomic():
-            _refuse_unless_open(_status_for_scoring(jury.pk))
+            status, present = rawsql.rows(
+                _audience_ballot_sql(connection.vendor), [user.pk, jury.pk]
+            )[0]
+            if not present:
+                raise DomainError(_("Only people present at the closing session may vote."))
+            _refuse_unless_open(status)
             vote = AudienceVote.objects.create(jury=jury, finalist=finalist, user=user)
             audit_log(
                 actor=user,

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,8 @@ from trophies.selectors import (
     juries_managed_by,
     juries_of_juror,
     live_progress,
+    scoring_seat,
+    seats_of_juror,
     sheet_for,
     teams_for_finalists,
 )
@@ -409,10 +412,10 @@ def jury_report(request, pk: int):
 
 
 def _seat(request, pk: int):
-    jury = get_object_or_404(juries_of_juror(request.user), pk=pk)
-    member = jury.members.get(user=request.user)
-    member.jury, member.user = jury, request.user
-    return jury, member
+    """The signed-in juror's seat on jury ``pk`` and the jury, in one query; 404 otherwise."""
+    member = get_object_or_404(seats_of_juror(request.user), jury_id=pk)
+    member.user = request.user
+    return member.jury, member
 
 
 @login_required
@@ -427,10 +430,10 @@ def sheet(request, pk: int):
 @login_required
 @require_POST
 def sheet_save(request, pk: int, finalist_pk: int):
-    jury, member = _seat(request, pk)
-    finalist = get_object_or_404(
-        Finalist.objects.select_related("team", "challenge"), jury=jury, pk=finalist_pk
-    )
+    found = scoring_seat(request.user, pk, finalist_pk)
+    if found is None:
+        raise Http404
+    jury, member, finalist = found
     error = outcome = None
     try:
         marks = sheet_marks_from_post(request.POST)
@@ -446,15 +449,17 @@ def sheet_save(request, pk: int, finalist_pk: int):
             )
         else:
             row = sheet_for(jury, member, finalist=finalist).rows[0]
-        return render(
-            request,
-            "trophies/jury/partials/sheet_status.html",
-            {
-                "jury": jury,
-                "row": row,
-                "error": error,
-                "saved_at": None if error else timezone.now(),
-            },
+        # A fragment: no request context, so none of the full page's context processors run.
+        return HttpResponse(
+            render_to_string(
+                "trophies/jury/partials/sheet_status.html",
+                {
+                    "jury": jury,
+                    "row": row,
+                    "error": error,
+                    "saved_at": None if error else timezone.now(),
+                },
+            ),
             status=400 if error else 200,
         )
     if error:
@@ -496,7 +501,8 @@ def conflict_declare(request, pk: int, finalist_pk: int):
 @login_required
 def audience_vote(request, pk: int):
     """The audience award: everyone present at the closing session votes once."""
-    jury = get_object_or_404(juries_for_audience(request.user).distinct(), pk=pk)
+    # One attendance per person and session: at most one row, no DISTINCT needed.
+    jury = get_object_or_404(juries_for_audience(request.user), pk=pk)
     existing = (
         AudienceVote.objects.filter(jury=jury, user=request.user)
         .select_related("finalist__team")
@@ -504,7 +510,10 @@ def audience_vote(request, pk: int):
     )
     form = AudienceVoteForm(request.POST or None, jury=jury)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and existing is not None:
+        messages.error(request, _("You have already voted: one vote per person."))
+        status = 409
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 services.audience_vote_cast(
@@ -512,12 +521,9 @@ def audience_vote(request, pk: int):
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
-                status = (
-                    409
-                    if existing
-                    or AudienceVote.objects.filter(jury=jury, user=request.user).exists()
-                    else 400
-                )
+                # Voted in the meantime (the same vote sent twice at once): a conflict.
+                voted = AudienceVote.objects.filter(jury=jury, user=request.user).exists()
+                status = 409 if voted else 400
             else:
                 messages.success(request, _("Thank you, your vote is recorded."))
                 return redirect("trophies:audience_vote", pk=jury.pk)

@@ -94,3 +94,51 @@ def test_excluded_pairs_are_shown_to_the_coordinator_and_logged_at_opening(world
     assert entry.after["excluded"] == [
         {"juror": seat.pk, "finalist": finalists[0].pk, "reasons": ["a accompagné l'équipe"]}
     ]
+
+
+def test_scoring_and_the_coordinators_pages_apply_the_same_conflict_rule(world):
+    """The scoring transaction checks one pair in one hand-written statement; the coordinator's
+    pages compute every pair at once. Both must refuse exactly the same pairs, for the same
+    reasons, and an inactive membership excludes nobody."""
+    from django.db import transaction
+
+    from trophies.selectors import exclusions_for
+    from trophies.services import _seat_for_scoring
+
+    jury, seats, finalists, _c = ready_jury(world.a.cohort, jurors=6, finalists=3)
+    municipal, referent, coach, student, declarer, inactive = seats
+    Membership.objects.create(
+        user=municipal.user,
+        organisation=finalists[0].challenge.municipality,
+        role=Role.MUNICIPAL_STAFF,
+    )
+    Membership.objects.create(
+        user=referent.user, organisation=world.a.school, role=Role.SCHOOL_REFERENT
+    )
+    Membership.objects.create(
+        user=inactive.user,
+        organisation=finalists[0].challenge.municipality,
+        role=Role.MUNICIPAL_STAFF,
+        is_active=False,
+    )
+    TeamMember.objects.create(
+        team=finalists[1].team,
+        cohort=jury.cohort,
+        user=student.user,
+        school=world.a.school,
+        discipline="design",
+    )
+    CoachAssignment.objects.create(team=finalists[2].team, coach=coach.user)
+    ConflictDeclaration.objects.create(
+        jury=jury, member=declarer, finalist=finalists[2], reason="Ma fille"
+    )
+    expected = exclusions_for(jury)
+    with transaction.atomic():
+        checked = {(m.pk, f.pk): _seat_for_scoring(m, f)[1] for m in seats for f in finalists}
+    assert {k: v for k, v in checked.items() if v} == expected
+    assert expected[(municipal.pk, finalists[0].pk)] == ["membre de la commune du projet"]
+    assert expected[(student.pk, finalists[1].pk)] == ["membre de l'équipe"]
+    assert expected[(referent.pk, finalists[1].pk)] == ["membre d'une école de l'équipe"]
+    assert expected[(coach.pk, finalists[2].pk)] == ["a accompagné l'équipe"]
+    assert expected[(declarer.pk, finalists[2].pk)] == ["déclaré : Ma fille"]
+    assert not any(m == inactive.pk for m, _f in expected)

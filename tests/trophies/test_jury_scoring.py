@@ -3,6 +3,7 @@ with a clear message (and nothing stored) when the input or the moment is wrong.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from curiouslab.accounts.models import AuditLogEntry
 from tests.trophies.factories import juror, ready_jury
@@ -60,6 +61,7 @@ def test_sheet_save_change_is_audited_with_before_and_after(world, as_user, open
     assert entries[1].after == {"value": 5, "comment": "Revu"}
     assert entries[1].actor == world.a.people["juror"]
     assert entries[1].organisation == world.a.departement
+    assert entries[0].created_at <= entries[1].created_at <= timezone.now()
 
 
 @pytest.mark.parametrize("value", ["6", "-1", "cinq"])
