@@ -27,4 +27,5 @@ RUN python scripts/compile_messages.py \
 USER curiouslab
 EXPOSE 8000
 ENV STATIC_MANIFEST=true VAR_DIR=/app/var
-CMD ["gunicorn", "curiouslab.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# Processes, threads, bind and logs: gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_THREADS).
+CMD ["gunicorn", "curiouslab.wsgi:application"]

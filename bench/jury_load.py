@@ -7,9 +7,10 @@ posts the marks and comments of all criteria for one project, an audience member
 over 50 connections. Reports throughput, median and 95th percentile latency, and checks
 that every mark and vote is stored exactly once and that no request got a server error.
 
-    python bench/jury_load.py [--people 500] [--jurors 400] [--connections 50] [--workers 4]
+    python bench/jury_load.py [--people 500] [--jurors 400] [--connections 50] [--workers N]
 
-Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust). Target on the 2-core machine:
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis (cache and sessions, as in
+production). Target on the 2-core machine:
 everything in under 10 s, p95 under 300 ms, no 5xx.
 """
 
@@ -41,10 +42,17 @@ def parse_args():
     p.add_argument("--jurors", type=int, default=400, help="how many of the people are jurors")
     p.add_argument("--finalists", type=int, default=10)
     p.add_argument("--connections", type=int, default=50)
-    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    p.add_argument("--workers", type=int, help="gunicorn processes (gunicorn.conf.py: 2 a core)")
+    p.add_argument("--threads", type=int, help="threads per process (gunicorn.conf.py: 2)")
+    p.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py: gthread)")
     p.add_argument("--port", type=int, default=0, help="0: a free port")
     p.add_argument("--db", default="cl_jury_bench")
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    p.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/8",
+        help="cache and sessions, as in production (this database is emptied)",
+    )
     return p.parse_args()
 
 
@@ -65,10 +73,10 @@ def prepare(args, env) -> dict:
 
     django.setup()
     import datetime
+    from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from challenges.models import Challenge
@@ -147,11 +155,12 @@ def prepare(args, env) -> dict:
     Attendance.objects.bulk_create(
         [Attendance(session=session, user=u, method="qr_code", present=True) for u in audience]
     )
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     cookies = {}
     for u in users:
         s = SessionStore()
         s[SESSION_KEY] = str(u.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        s[BACKEND_SESSION_KEY] = "curiouslab.accounts.backends.ModelBackend"
         s[HASH_SESSION_KEY] = u.get_session_auth_hash()
         s.create()
         cookies[u.pk] = (
@@ -174,24 +183,14 @@ def prepare(args, env) -> dict:
 
 
 def start_server(args, env) -> subprocess.Popen:
-    cmd = [
-        str(Path(PYTHON).parent / "gunicorn"),
-        "curiouslab.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--backlog",
-        "512",
-        "--log-level",
-        "warning",
-        "--keep-alive",
-        "5",
-    ]
+    """gunicorn as in production: gunicorn.conf.py, read from the project's directory,
+    with --workers/--threads/--worker-class only when given."""
+    cmd = [str(Path(PYTHON).parent / "gunicorn"), "curiouslab.wsgi:application"]
+    cmd += ["--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"]
+    for option in ("workers", "threads", "worker_class"):
+        if getattr(args, option) is not None:
+            cmd += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+    env = {**env, "GUNICORN_ACCESS_LOG": ""}  # 1,000 lines on the terminal would hide the report
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -231,6 +230,36 @@ def post(conn_box, args, cookie, path, data, hx: bool):
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def warm_up(args, tasks) -> float:
+    """Before voting, people have the page open: each connection loads one person's page
+    (the sheet or the audience vote) twice, so that every server thread has its database
+    connection, templates and translations loaded, as in a room where the server has been up
+    all day. Not timed; stores nothing."""
+
+    def page(task):
+        kind, cookie, path, _data, _who = task
+        url = path.rsplit("/", 2)[0] + "/" if kind == "juror" else path
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+        for _ in range(2):
+            conn.request("GET", url, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"warm-up: GET {url} answered {response.status}")
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [
+        threading.Thread(target=page, args=(tasks[i * len(tasks) // args.connections],))
+        for i in range(args.connections)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
 
 
 def load(args, tasks):
@@ -332,6 +361,7 @@ def main() -> int:
     args.port = args.port or free_port()
     env = {
         "DATABASE_URL": f"{args.pg}/{args.db}",
+        "REDIS_URL": args.redis,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -342,6 +372,9 @@ def main() -> int:
     }
     t0 = time.perf_counter()
     recreate_database(args.pg, args.db)
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
         cwd=ROOT,
@@ -353,6 +386,7 @@ def main() -> int:
     print(f"prepared {len(tasks)} people in {time.perf_counter() - t0:.1f} s")
     server = start_server(args, env)
     try:
+        print(f"warm-up      {warm_up(args, tasks):.1f} s (each connection loads a page twice)")
         results, errors, elapsed = load(args, tasks)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -361,13 +395,27 @@ def main() -> int:
     statuses = Counter(st for _k, st, _s in results)
     by_kind = Counter((k, st) for k, st, _s in results)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
+    given = [f"--{o}={getattr(args, o)}" for o in ("workers", "threads", "worker_class")]
+    given = [
+        g
+        for g, o in zip(given, ("workers", "threads", "worker_class"), strict=True)
+        if getattr(args, o)
+    ]
     print(
-        f"requests     {len(results)} over {args.connections} connections, {args.workers} workers"
+        f"requests     {len(results)} over {args.connections} connections, "
+        f"gunicorn {' '.join(given) or 'as gunicorn.conf.py says'}"
     )
     print(f"total        {elapsed:.2f} s   throughput {len(results) / elapsed:.0f} req/s")
     print(
         f"latency      median {statistics.median(latencies) * 1000:.0f} ms   p95 {p95 * 1000:.0f} ms   max {latencies[-1] * 1000:.0f} ms"
     )
+    for kind in ("juror", "audience"):
+        own = sorted(s for k, _st, s in results if k == kind)
+        if own:
+            print(
+                f"  {kind:<10} median {statistics.median(own) * 1000:.0f} ms   "
+                f"p95 {own[int(0.95 * (len(own) - 1))] * 1000:.0f} ms"
+            )
     print("statuses     " + ", ".join(f"{k} {st}: {n}" for (k, st), n in sorted(by_kind.items())))
     problems = verify(prepared, tasks)
     server_errors = sum(n for st, n in statuses.items() if st >= 500 or st == 0)

@@ -1,0 +1,18 @@
+"""gunicorn's settings for the web process: the Dockerfile, docker-compose and the benchmarks
+all start gunicorn from this directory, where it reads this file.
+
+Threaded workers (gthread) keep connections alive and are not held by a slow client, which
+matters for phones on a crowded Wi-Fi at the closing session; a few threads per process, as
+Python runs one thread at a time per process. Override with WEB_CONCURRENCY (processes) and
+GUNICORN_THREADS."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+keepalive = 5
+timeout = 60
+backlog = 512
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
