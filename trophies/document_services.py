@@ -197,7 +197,7 @@ def render_document(
         css_template=css,
         context=render_context(document, branding),
         filename=document.filename,
-        title=f"{document.get_kind_display()} · {document.data.get('recipient_name', '')}",
+        title=_title(document),
     )
 
 
@@ -491,35 +491,80 @@ def _store(path: str, content: bytes) -> None:
 def document_render(*, document_id: int, cache: dict | None = None) -> bool:
     """Claim, render and store one document. True when this call made it ready; False when
     it was not claimable (done, revoked, or being rendered by someone else) or failed."""
+    return documents_render(document_ids=[document_id], cache=cache) == 1
+
+
+def documents_render(*, document_ids: list[int], cache: dict | None = None) -> int:
+    """Claim, render and store a chunk of documents; returns how many this call made ready.
+
+    The documents of one programme, kind and language are laid out in one WeasyPrint pass
+    (``pdf.render_pdfs``), which costs less than one at a time. Should that pass fail, each
+    of its documents is rendered alone, so that one bad document fails alone, with its error."""
     now = timezone.now()
-    if not _claim(document_id, now):
-        return False
-    document = Document.objects.select_related("cohort__programme").get(pk=document_id)
+    claimed = [pk for pk in document_ids if _claim(pk, now)]
+    if not claimed:
+        return 0
     cache = {} if cache is None else cache
-    programme = document.cohort.programme
-    try:
-        tkey = ("template", programme.id, document.kind, document.language)
-        if tkey not in cache:
-            cache[tkey] = template_for(
-                programme_id=programme.id, kind=document.kind, language=document.language
+    documents = Document.objects.select_related("cohort__programme").filter(pk__in=claimed)
+    groups: dict[tuple, list[Document]] = {}
+    for document in documents.order_by("pk"):
+        programme = document.cohort.programme
+        groups.setdefault((programme.id, document.kind, document.language), []).append(document)
+    ready = 0
+    for (programme_id, kind, language), group in groups.items():
+        programme = group[0].cohort.programme
+        try:
+            tkey = ("template", programme_id, kind, language)
+            if tkey not in cache:
+                cache[tkey] = template_for(programme_id=programme_id, kind=kind, language=language)
+            bkey = ("branding", programme_id)
+            if bkey not in cache:
+                cache[bkey] = branding_for(programme)
+            html, css = cache[tkey]
+            contents = pdf.render_pdfs(
+                html_template=html,
+                css_template=css,
+                documents=[
+                    pdf.PdfInput(render_context(d, cache[bkey]), d.filename, _title(d))
+                    for d in group
+                ],
             )
-        bkey = ("branding", programme.id)
-        if bkey not in cache:
-            cache[bkey] = branding_for(programme)
-        _name, _type, content = render_document(
-            document, template=cache[tkey], branding=cache[bkey]
-        )
+        except Exception:  # one bad document must not fail the others: render them alone
+            if len(group) == 1:
+                contents = [None]
+            else:
+                log.warning("batch of %s documents failed; rendering them one by one", len(group))
+                contents = [None] * len(group)
+        for document, content in zip(group, contents, strict=True):
+            ready += _finish(document, content, now, cache)
+    return ready
+
+
+def _title(document: Document) -> str:
+    return f"{document.get_kind_display()} · {document.data.get('recipient_name', '')}"
+
+
+def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool:
+    """Store a rendered document and mark it ready (rendering it alone first when
+    ``content`` is None); on failure record the error on the row."""
+    try:
+        if content is None:
+            programme = document.cohort.programme
+            tkey = ("template", programme.id, document.kind, document.language)
+            _name, _type, content = render_document(
+                document, template=cache.get(tkey), branding=cache.get(("branding", programme.id))
+            )
         path = storage_path(document)
         _store(path, content)
     except Exception as exc:  # any failure is recorded on the row and shown
-        log.exception("document %s failed", document_id)
+        log.exception("document %s failed", document.pk)
         Document.objects.filter(
-            pk=document_id, status=DocumentStatus.RENDERING, claimed_at=now
+            pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
         ).update(status=DocumentStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000])
         return False
     return bool(
         Document.objects.filter(
-            pk=document_id, status=DocumentStatus.RENDERING, claimed_at=now
+            pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
         ).update(
             status=DocumentStatus.READY,
             file=path,

@@ -16,10 +16,12 @@ refuses anything but ``data:`` URLs and files inside the project's ``static/`` f
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import io
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +252,18 @@ def _stylesheet(css: str):
     return _stylesheets.get_or_make(_key("css", css), make)
 
 
+@dataclass(frozen=True)
+class PdfInput:
+    """One document to render: its context (plain values), file name and PDF title."""
+
+    context: dict[str, Any]
+    filename: str
+    title: str = ""
+
+
+_DOCUMENT_ANCHOR = "cl-document-"
+
+
 def render_pdf(
     *,
     html_template: str,
@@ -258,37 +272,77 @@ def render_pdf(
     filename: str,
     title: str = "",
 ) -> tuple[str, str, bytes]:
-    """Render one document: ``(filename, "application/pdf", pdf bytes)``.
+    """Render one document: ``(filename, "application/pdf", pdf bytes)``."""
+    (content,) = render_pdfs(
+        html_template=html_template,
+        css_template=css_template,
+        documents=[PdfInput(context, filename, title)],
+    )
+    return filename, CONTENT_TYPE, content
 
-    ``css_template`` is rendered with the same context as the HTML (for the programme's
-    colours); keep it free of per-person values so that its parsed form is reused."""
-    css = render_template(css_template, {k: v for k, v in context.items() if k.endswith("color")})
-    body = render_template(html_template, context)
+
+def render_pdfs(*, html_template: str, css_template: str, documents: list[PdfInput]) -> list[bytes]:
+    """Render several documents of one template and one programme in a single WeasyPrint
+    pass, then write each one's pages as its own PDF; returns the PDFs in order.
+
+    Laying out a chunk of diplomas together costs less than one at a time: what WeasyPrint
+    does once per pass (building the page and style machinery) is shared. Each document is a
+    ``div.cl-document`` that starts a new page; its anchor tells on which page it starts, so
+    a template whose document runs over several pages still gets all of them.
+
+    ``css_template`` is rendered with the colour variables only (the same for every document of
+    a programme), so that its parsed form is reused."""
+    if not documents:
+        return []
+    first = documents[0].context
+    css = render_template(css_template, {k: v for k, v in first.items() if k.endswith("color")})
+    sections = []
+    for i, item in enumerate(documents):
+        body = render_template(html_template, item.context)
+        lang = _escape(str(item.context.get("language", "fr")))
+        sections.append(
+            f'<div class="cl-document" id="{_DOCUMENT_ANCHOR}{i}" lang="{lang}">{body}</div>'
+        )
     w = _weasy()
     html = (
         '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
         "</head><body>{body}</body></html>"
     ).format(
-        lang=context.get("language", "fr"),
-        title=_escape(title),
-        body=body,
+        lang=_escape(str(first.get("language", "fr"))),
+        title=_escape(documents[0].title),
+        body="".join(sections),
     )
-    document = w["weasyprint"].HTML(
-        string=html,
-        base_url=DOCUMENTS_STATIC_DIR.as_uri() + "/",
-        url_fetcher=w["fetcher"],
-    )
-    out = io.BytesIO()
-    document.write_pdf(
-        out,
-        stylesheets=[w["css_base"], _stylesheet(css)],
-        font_config=w["fonts"],
-        cache=w["images"],
-        pdf_identifier=hashlib.sha256(filename.encode()).hexdigest()[:32].encode(),
+    rendered = (
+        w["weasyprint"]
+        .HTML(string=html, base_url=DOCUMENTS_STATIC_DIR.as_uri() + "/", url_fetcher=w["fetcher"])
+        .render(
+            stylesheets=[w["css_base"], _stylesheet(css)],
+            font_config=w["fonts"],
+            cache=w["images"],
+        )
     )
     if len(w["images"]) > 256:  # bound the image cache (logos of many programmes)
         w["images"].clear()
-    return filename, CONTENT_TYPE, out.getvalue()
+    starts: dict[int, int] = {}
+    for number, page in enumerate(rendered.pages):
+        for anchor in page.anchors:
+            if anchor.startswith(_DOCUMENT_ANCHOR):
+                starts.setdefault(int(anchor.removeprefix(_DOCUMENT_ANCHOR)), number)
+    if sorted(starts) != list(range(len(documents))):
+        raise TemplateError("A document of the batch has no page.")
+    bounds = [starts[i] for i in range(len(documents))] + [len(rendered.pages)]
+    out = []
+    for i, item in enumerate(documents):
+        part = rendered.copy(rendered.pages[bounds[i] : bounds[i + 1]])
+        part.metadata = copy.copy(rendered.metadata)
+        part.metadata.title = item.title
+        part.metadata.lang = str(item.context.get("language", "fr"))
+        out.append(
+            part.write_pdf(
+                pdf_identifier=hashlib.sha256(item.filename.encode()).hexdigest()[:32].encode()
+            )
+        )
+    return out
 
 
 def _escape(text: str) -> str:

@@ -11,10 +11,9 @@ from celery import shared_task
 @shared_task(name="trophies.render_documents", acks_late=True, reject_on_worker_lost=True)
 def render_documents(*, document_ids: list[int]) -> int:
     """Render a chunk of documents; returns how many this call made ready."""
-    from trophies.document_services import document_render
+    from trophies.document_services import documents_render
 
-    cache: dict = {}
-    return sum(document_render(document_id=pk, cache=cache) for pk in document_ids)
+    return documents_render(document_ids=document_ids)
 
 
 @shared_task(name="trophies.requeue_stuck_documents", acks_late=True)

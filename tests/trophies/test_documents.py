@@ -160,7 +160,7 @@ def test_failed_render_is_recorded_and_retried(
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pdf, "render_pdf", broken)
+    monkeypatch.setattr(pdf, "render_pdfs", broken)
     created = issue(docworld, capture=django_capture_on_commit_callbacks)
     doc = Document.objects.get(pk=created[0].pk)
     assert doc.status == DocumentStatus.FAILED and "disk full" in doc.error
@@ -459,3 +459,83 @@ def test_email_each_person_once(docworld, django_capture_on_commit_callbacks, lo
     assert (
         doc.verification_code in mailoutbox[0].body or doc.verification_code in mailoutbox[1].body
     )
+
+
+# --- Rendering a chunk in one pass ------------------------------------------------------------
+def _pdf_text(content: bytes) -> tuple[int, str, str]:
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split()), reader.metadata.title
+
+
+def test_a_chunk_rendered_in_one_pass_gives_each_person_their_own_pdf():
+    html, css = services.default_template("diploma", "fr")
+    base = {name: "" for name, _label in services.VARIABLES}
+    base.update(primary_color="#1d4e89", accent_color="#c8102e", logo_url="", qr_code="")
+    people = ["Awa Diallo", "Léo Martin", "Zoé Bernard"]
+    inputs = [
+        pdf.PdfInput(
+            {**base, "recipient_name": name, "verification_code": f"CODE{i}", "language": "fr"},
+            f"diplome-{i}.pdf",
+            f"Diplôme · {name}",
+        )
+        for i, name in enumerate(people)
+    ]
+    contents = pdf.render_pdfs(html_template=html, css_template=css, documents=inputs)
+    assert len(contents) == 3
+    for i, (content, name) in enumerate(zip(contents, people, strict=True)):
+        pages, text, title = _pdf_text(content)
+        assert pages == 1 and name in text and f"CODE{i}" in text
+        assert not any(other in text for other in people if other != name)
+        assert title == f"Diplôme · {name}"
+    # A template whose document runs over two pages: each person still gets both of theirs.
+    long_html = html + '<p style="break-before: page">Annexe de {{ recipient_name }}</p>'
+    contents = pdf.render_pdfs(html_template=long_html, css_template=css, documents=inputs)
+    for content, name in zip(contents, people, strict=True):
+        pages, text, _title = _pdf_text(content)
+        assert pages == 2 and f"Annexe de {name}" in text
+        assert not any(other in text for other in people if other != name)
+
+
+def test_one_failing_document_of_a_chunk_fails_alone(docworld, monkeypatch):
+    """The chunk's pass fails: its documents are rendered one by one, and only the one that
+    cannot be rendered is failed, with its error."""
+    from tests.factories import UserFactory
+
+    created = []
+    for name in ("Awa", "Léo", "Zoé"):
+        user = UserFactory(first_name=name, last_name="Essai")
+        created.append(
+            Document.objects.create(
+                kind="diploma",
+                cohort=docworld.a.cohort,
+                recipient=user,
+                language="fr",
+                data={"recipient_name": f"{name} Essai"},
+                queued_at=timezone.now(),
+            )
+        )
+    real = pdf.render_pdfs
+    batches = []
+
+    def flaky(**kwargs):
+        names = [d.context["recipient_name"] for d in kwargs["documents"]]
+        batches.append(names)
+        if "Léo Essai" in names:
+            raise RuntimeError("police manquante")
+        return real(**kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdfs", flaky)
+    assert render_documents(document_ids=[d.pk for d in created]) == 2
+    assert batches[0] == ["Awa Essai", "Léo Essai", "Zoé Essai"]  # one pass first
+    statuses = {
+        d.data["recipient_name"]: d for d in Document.objects.filter(pk__in=[c.pk for c in created])
+    }
+    assert statuses["Léo Essai"].status == DocumentStatus.FAILED
+    assert "police manquante" in statuses["Léo Essai"].error
+    for name in ("Awa Essai", "Zoé Essai"):
+        assert statuses[name].status == DocumentStatus.READY
+        with default_storage.open(statuses[name].file, "rb") as fh:
+            assert name in _pdf_text(fh.read())[1]
