@@ -533,7 +533,11 @@ def documents_render(*, document_ids: list[int], cache: dict | None = None) -> i
             if len(group) == 1:
                 contents = [None]
             else:
-                log.warning("batch of %s documents failed; rendering them one by one", len(group))
+                log.warning(
+                    "batch of %s documents failed; rendering them one by one",
+                    len(group),
+                    exc_info=True,
+                )
                 contents = [None] * len(group)
         for document, content in zip(group, contents, strict=True):
             ready += _finish(document, content, now, cache)

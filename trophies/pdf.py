@@ -321,8 +321,6 @@ def render_pdfs(*, html_template: str, css_template: str, documents: list[PdfInp
             cache=w["images"],
         )
     )
-    if len(w["images"]) > 256:  # bound the image cache (logos of many programmes)
-        w["images"].clear()
     starts: dict[int, int] = {}
     for number, page in enumerate(rendered.pages):
         for anchor in page.anchors:
@@ -342,6 +340,10 @@ def render_pdfs(*, html_template: str, css_template: str, documents: list[PdfInp
                 pdf_identifier=hashlib.sha256(item.filename.encode()).hexdigest()[:32].encode()
             )
         )
+    # Bound the image cache (each document's QR code, the programmes' logos), once the PDFs
+    # are written: writing reads the images' data from it.
+    if len(w["images"]) > 256:
+        w["images"].clear()
     return out
 
 

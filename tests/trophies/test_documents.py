@@ -483,8 +483,17 @@ def test_a_chunk_rendered_in_one_pass_gives_each_person_their_own_pdf():
         )
         for i, name in enumerate(people)
     ]
+    # A full image cache is emptied only once the PDFs are written (writing reads from it).
+    images = pdf._weasy()["images"]
+    images.update({f"filler-{i}": None for i in range(300)})
+    inputs = [
+        pdf.PdfInput(
+            {**i.context, "qr_code": pdf.qr_image(f"https://x.test/{n}")}, i.filename, i.title
+        )
+        for n, i in enumerate(inputs)
+    ]
     contents = pdf.render_pdfs(html_template=html, css_template=css, documents=inputs)
-    assert len(contents) == 3
+    assert len(contents) == 3 and len(images) < 300
     for i, (content, name) in enumerate(zip(contents, people, strict=True)):
         pages, text, title = _pdf_text(content)
         assert pages == 1 and name in text and f"CODE{i}" in text
