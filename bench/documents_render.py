@@ -38,7 +38,6 @@ ENV = {
     "MFA_REQUIRED_FOR_COORDINATORS": "false",
     "CELERY_TASK_ALWAYS_EAGER": "false",
     "DOCUMENTS_QUEUE": QUEUE,
-    "DOCUMENTS_CHUNK_SIZE": os.environ.get("DOCUMENTS_CHUNK_SIZE", "25"),
     "LOG_LEVEL": "WARNING",
     "DJANGO_SETTINGS_MODULE": "curiouslab.settings",
 }
@@ -252,9 +251,10 @@ def main() -> None:
             total = time.perf_counter() - t0
             failed = Document.objects.filter(cohort=cohort, status="failed").count()
             timings.append(total)
+            rss = ", ".join(f"{rss_mb(p.pid):.1f} MB" for p in procs)
             print(f"round {r + 1}: {args.count} documents in {total:.1f} s "
                   f"({args.count / total:.1f} documents/s; issuing took {issued:.1f} s), "
-                  f"failed: {failed}")  # fmt: skip
+                  f"failed: {failed}; RSS {rss}")  # fmt: skip
         after = [rss_mb(p.pid) for p in procs]
         print("RSS after " + f"{args.count * args.rounds} documents: "
               + ", ".join(f"{m:.1f} MB" for m in after)

@@ -61,7 +61,7 @@ def stale_after() -> timedelta:
 
 
 def chunk_size() -> int:
-    return int(getattr(settings, "DOCUMENTS_CHUNK_SIZE", 20))
+    return int(getattr(settings, "DOCUMENTS_CHUNK_SIZE", 10))
 
 
 # --- Template variables ----------------------------------------------------------------------
