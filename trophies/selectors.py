@@ -15,6 +15,7 @@ from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role
 from curiouslab.accounts.roles import roles_for
 from trophies.models import (
+    AudienceVote,
     ConflictDeclaration,
     Criterion,
     Finalist,
@@ -129,15 +130,66 @@ def _scoring_seat_sql() -> str:
     """  # noqa: S608 - names from the models, values as parameters
 
 
-def juries_for_audience(user) -> QuerySet[Jury]:
-    """Juries with an audience award whose closing session the user attended."""
+def audience_ballot(user, jury_id: int) -> tuple[Jury, AudienceVote | None] | None:
+    """Jury ``jury_id`` if it has an audience award and the user was present at its closing
+    session, with the user's vote if they voted: one query written for the hot path of the
+    vote (see ``scoring_seat``). None otherwise. The instances hold only these columns."""
     if not user.is_authenticated:
-        return Jury.objects.none()
-    return Jury.objects.filter(
-        audience_award=True,
-        closing_session__attendances__user=user,
-        closing_session__attendances__present=True,
-    ).select_related("cohort__programme", "closing_session")
+        return None
+    found = rawsql.rows(_audience_ballot_sql(), {"jury": jury_id, "user": user.pk})
+    if not found:
+        return None
+    (
+        name, status, closing_session_id, cohort_id, programme_id, organisation_id,
+        vote_id, finalist_id, team_id, team_name,
+    ) = found[0]  # fmt: skip
+    programme = rawsql.instance(Programme, {"id": programme_id, "organisation_id": organisation_id})
+    cohort = rawsql.instance(Cohort, {"id": cohort_id, "programme_id": programme_id})
+    cohort.programme = programme
+    jury = rawsql.instance(
+        Jury,
+        {
+            "id": jury_id,
+            "cohort_id": cohort_id,
+            "closing_session_id": closing_session_id,
+            "name": name,
+            "audience_award": True,
+            "status": status,
+        },
+    )
+    jury.cohort = cohort
+    if vote_id is None:
+        return jury, None
+    vote = rawsql.instance(
+        AudienceVote,
+        {"id": vote_id, "jury_id": jury_id, "user_id": user.pk, "finalist_id": finalist_id},
+    )
+    vote.finalist = rawsql.instance(
+        Finalist, {"id": finalist_id, "jury_id": jury_id, "team_id": team_id}
+    )
+    vote.finalist.team = rawsql.instance(Team, {"id": team_id, "name": team_name})
+    return jury, vote
+
+
+@functools.cache
+def _audience_ballot_sql() -> str:
+    from sessions.models import Attendance
+
+    t = rawsql.table
+    return f"""
+        SELECT j.name, j.status, j.closing_session_id, j.cohort_id,
+               co.programme_id, p.organisation_id,
+               v.id, v.finalist_id, f.team_id, tm.name
+        FROM {t(Jury)} j
+        JOIN {t(Cohort)} co ON co.id = j.cohort_id
+        JOIN {t(Programme)} p ON p.id = co.programme_id
+        JOIN {t(Attendance)} a
+          ON a.session_id = j.closing_session_id AND a.user_id = %(user)s AND a.present
+        LEFT JOIN {t(AudienceVote)} v ON v.jury_id = j.id AND v.user_id = %(user)s
+        LEFT JOIN {t(Finalist)} f ON f.id = v.finalist_id
+        LEFT JOIN {t(Team)} tm ON tm.id = f.team_id
+        WHERE j.id = %(jury)s AND j.audience_award
+    """  # noqa: S608 - names from the models, values as parameters
 
 
 def teams_for_finalists(jury: Jury) -> QuerySet[Team]:

@@ -36,9 +36,9 @@ from trophies.forms import (
 from trophies.models import AudienceVote, AwardCategory, Criterion, Finalist, JuryMember, JuryStatus
 from trophies.selectors import (
     SheetRow,
+    audience_ballot,
     exclusions_for,
     finalists_of,
-    juries_for_audience,
     juries_managed_by,
     juries_of_juror,
     live_progress,
@@ -501,13 +501,10 @@ def conflict_declare(request, pk: int, finalist_pk: int):
 @login_required
 def audience_vote(request, pk: int):
     """The audience award: everyone present at the closing session votes once."""
-    # One attendance per person and session: at most one row, no DISTINCT needed.
-    jury = get_object_or_404(juries_for_audience(request.user), pk=pk)
-    existing = (
-        AudienceVote.objects.filter(jury=jury, user=request.user)
-        .select_related("finalist__team")
-        .first()
-    )
+    found = audience_ballot(request.user, pk)
+    if found is None:
+        raise Http404
+    jury, existing = found
     form = AudienceVoteForm(request.POST or None, jury=jury)
     status = 200
     if request.method == "POST" and existing is not None:
@@ -529,11 +526,7 @@ def audience_vote(request, pk: int):
                 return redirect("trophies:audience_vote", pk=jury.pk)
         else:
             status = 400
-        existing = (
-            AudienceVote.objects.filter(jury=jury, user=request.user)
-            .select_related("finalist__team")
-            .first()
-        )
+        existing = audience_ballot(request.user, pk)[1]
     return render(
         request,
         "trophies/jury/audience.html",

@@ -32,9 +32,13 @@ def test_attendee_votes_once(as_user, audience):
     client.post(url, {"finalist": finalists[0].pk})
     response = client.post(url, {"finalist": finalists[1].pk})
     assert response.status_code == 409
-    assert "Vous avez déjà voté" in response.content.decode()
+    page = response.content.decode()
+    assert "Vous avez déjà voté" in page and str(finalists[0].team.name) in page
     vote = AudienceVote.objects.get()
     assert (vote.user, vote.finalist) == (present, finalists[0])
+    # Without an audience award the page does not exist, even for someone present.
+    Jury.objects.filter(pk=jury.pk).update(audience_award=False)
+    assert client.get(url).status_code == 404
 
 
 def test_person_absent_from_the_closing_session_cannot_vote(as_user, audience):
