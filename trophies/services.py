@@ -432,7 +432,7 @@ def conflict_declare(*, member: JuryMember, finalist: Finalist, reason: str, act
 
 
 @functools.cache
-def _audience_ballot_sql(vendor: str) -> str:
+def _audience_vote_check_sql(vendor: str) -> str:
     """The jury's status, read under a shared row lock on PostgreSQL (closing the vote, an
     exclusive lock, waits for the votes in flight, and they for it), and whether the voter was
     present at the closing session: one statement on the hot path of the vote."""
@@ -709,7 +709,7 @@ def audience_vote_cast(*, jury: Jury, finalist: Finalist, user: User) -> Audienc
     try:
         with transaction.atomic():
             status, present = rawsql.rows(
-                _audience_ballot_sql(connection.vendor), [user.pk, jury.pk]
+                _audience_vote_check_sql(connection.vendor), [user.pk, jury.pk]
             )[0]
             if not present:
                 raise DomainError(_("Only people present at the closing session may vote."))
