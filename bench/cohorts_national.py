@@ -413,7 +413,9 @@ def serve(port: int, workers: int) -> subprocess.Popen:
             "warning",
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        # gunicorn.conf.py (read from ROOT) as in production, without the access log's
+        # thousand lines on the terminal.
+        env={**os.environ, "GUNICORN_ACCESS_LOG": ""},
     )
     for _ in range(100):
         try:

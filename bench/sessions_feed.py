@@ -126,7 +126,7 @@ def _free_port() -> int:
 
 def bench_live(url: str) -> None:
     port = _free_port()
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1"}
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "GUNICORN_ACCESS_LOG": ""}
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
