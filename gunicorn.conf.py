@@ -1,9 +1,10 @@
 """gunicorn's settings for the web process: the Dockerfile, docker-compose and the benchmarks
 all start gunicorn from this directory, where it reads this file.
 
-Threaded workers (gthread) keep connections alive and are not held by a slow client, which
-matters for phones on a crowded Wi-Fi at the closing session; a few threads per process, as
-Python runs one thread at a time per process. Override with WEB_CONCURRENCY (processes) and
+Threaded workers (gthread) keep connections alive without holding a worker while they are
+idle, which matters for phones on a crowded Wi-Fi at the closing session, and a request waiting
+on the database does not stop its process; a few threads per process, as Python runs one
+thread at a time per process. Behind a buffering reverse proxy, sync workers would do too. Override with WEB_CONCURRENCY (processes) and
 GUNICORN_THREADS."""
 
 import os
