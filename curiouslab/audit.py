@@ -97,11 +97,10 @@ def audit_log_many(entries: list[AuditLogEntry]) -> list[AuditLogEntry]:
     # juror's sheet, the hot path of the closing session's vote (see curiouslab/rawsql.py).
     fields = [f for f in AuditLogEntry._meta.concrete_fields if not f.primary_key]
     params = [f.get_db_prep_save(f.pre_save(e, True), connection) for e in entries for f in fields]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids = rawsql.rows(
         f"INSERT INTO {rawsql.table(AuditLogEntry)} "  # noqa: S608 - names from the model
         f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row] * len(entries))} RETURNING id",
+        f"VALUES {rawsql.values_placeholders(len(entries), len(fields))} RETURNING id",
         params,
     )
     for entry, (pk,) in zip(entries, ids, strict=True):

@@ -50,6 +50,11 @@ def _converters(model: type[models.Model], attname: str, alias: str):
     return col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)
 
 
+def values_placeholders(rows: int, columns: int) -> str:
+    """``(%s, …), (%s, …)``: the VALUES of a multi-row INSERT."""
+    return ", ".join(["(" + ", ".join(["%s"] * columns) + ")"] * rows)
+
+
 def rows(sql: str, params: Sequence | dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

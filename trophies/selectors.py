@@ -76,11 +76,7 @@ def scoring_seat(user, jury_id: int, finalist_id: int) -> tuple[Jury, JuryMember
     ) = found[0]  # fmt: skip
     if organisation_id not in orgs:
         return None
-    programme = rawsql.instance(Programme, {"id": programme_id, "organisation_id": organisation_id})
-    cohort = rawsql.instance(Cohort, {"id": cohort_id, "programme_id": programme_id})
-    cohort.programme = programme
-    jury = rawsql.instance(
-        Jury,
+    jury = _jury_instance(
         {
             "id": jury_id,
             "cohort_id": cohort_id,
@@ -90,8 +86,9 @@ def scoring_seat(user, jury_id: int, finalist_id: int) -> tuple[Jury, JuryMember
             "comment_required": comment_required,
             "status": status,
         },
+        programme_id,
+        organisation_id,
     )
-    jury.cohort = cohort
     member = rawsql.instance(
         JuryMember,
         {
@@ -110,6 +107,17 @@ def scoring_seat(user, jury_id: int, finalist_id: int) -> tuple[Jury, JuryMember
     finalist.jury = jury
     finalist.team = rawsql.instance(Team, {"id": team_id, "name": team_name})
     return jury, member, finalist
+
+
+def _jury_instance(values: dict, programme_id: int, organisation_id: int) -> Jury:
+    """A jury from a hot-path query, with its cohort's programme and organisation at hand (the
+    audit log records the organisation) and no query to reach them."""
+    programme = rawsql.instance(Programme, {"id": programme_id, "organisation_id": organisation_id})
+    cohort = rawsql.instance(Cohort, {"id": values["cohort_id"], "programme_id": programme_id})
+    cohort.programme = programme
+    jury = rawsql.instance(Jury, values)
+    jury.cohort = cohort
+    return jury
 
 
 @functools.cache
@@ -143,11 +151,7 @@ def audience_ballot(user, jury_id: int) -> tuple[Jury, AudienceVote | None] | No
         name, status, closing_session_id, cohort_id, programme_id, organisation_id,
         vote_id, finalist_id, team_id, team_name,
     ) = found[0]  # fmt: skip
-    programme = rawsql.instance(Programme, {"id": programme_id, "organisation_id": organisation_id})
-    cohort = rawsql.instance(Cohort, {"id": cohort_id, "programme_id": programme_id})
-    cohort.programme = programme
-    jury = rawsql.instance(
-        Jury,
+    jury = _jury_instance(
         {
             "id": jury_id,
             "cohort_id": cohort_id,
@@ -156,8 +160,9 @@ def audience_ballot(user, jury_id: int) -> tuple[Jury, AudienceVote | None] | No
             "audience_award": True,
             "status": status,
         },
+        programme_id,
+        organisation_id,
     )
-    jury.cohort = cohort
     if vote_id is None:
         return jury, None
     vote = rawsql.instance(

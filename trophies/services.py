@@ -564,7 +564,7 @@ def _upsert_scores(writes: list[Score]) -> None:
         score.created_at = score.updated_at = now
         params += [score.jury_id, score.member_id, score.finalist_id, score.criterion_id]
         params += [score.value, score.comment, stamp, stamp]
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(writes))
+    placeholders = rawsql.values_placeholders(len(writes), 8)
     ids = rawsql.rows(
         f"INSERT INTO {rawsql.table(Score)} (jury_id, member_id, finalist_id, criterion_id, "  # noqa: S608
         f"value, comment, created_at, updated_at) VALUES {placeholders} "
