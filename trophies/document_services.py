@@ -511,22 +511,14 @@ def documents_render(*, document_ids: list[int], cache: dict | None = None) -> i
         programme = document.cohort.programme
         groups.setdefault((programme.id, document.kind, document.language), []).append(document)
     ready = 0
-    for (programme_id, kind, language), group in groups.items():
-        programme = group[0].cohort.programme
+    for group in groups.values():
         try:
-            tkey = ("template", programme_id, kind, language)
-            if tkey not in cache:
-                cache[tkey] = template_for(programme_id=programme_id, kind=kind, language=language)
-            bkey = ("branding", programme_id)
-            if bkey not in cache:
-                cache[bkey] = branding_for(programme)
-            html, css = cache[tkey]
+            (html, css), branding = _template_and_branding(group[0], cache)
             contents = pdf.render_pdfs(
                 html_template=html,
                 css_template=css,
                 documents=[
-                    pdf.PdfInput(render_context(d, cache[bkey]), d.filename, _title(d))
-                    for d in group
+                    pdf.PdfInput(render_context(d, branding), d.filename, _title(d)) for d in group
                 ],
             )
         except Exception:  # one bad document must not fail the others: render them alone
@@ -544,6 +536,21 @@ def documents_render(*, document_ids: list[int], cache: dict | None = None) -> i
     return ready
 
 
+def _template_and_branding(document: Document, cache: dict):
+    """The HTML and CSS of ``document``'s template and its programme's branding, read once
+    per chunk (``cache``)."""
+    programme = document.cohort.programme
+    tkey = ("template", programme.id, document.kind, document.language)
+    if tkey not in cache:
+        cache[tkey] = template_for(
+            programme_id=programme.id, kind=document.kind, language=document.language
+        )
+    bkey = ("branding", programme.id)
+    if bkey not in cache:
+        cache[bkey] = branding_for(programme)
+    return cache[tkey], cache[bkey]
+
+
 def _title(document: Document) -> str:
     return f"{document.get_kind_display()} · {document.data.get('recipient_name', '')}"
 
@@ -553,11 +560,8 @@ def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool
     ``content`` is None); on failure record the error on the row."""
     try:
         if content is None:
-            programme = document.cohort.programme
-            tkey = ("template", programme.id, document.kind, document.language)
-            _name, _type, content = render_document(
-                document, template=cache.get(tkey), branding=cache.get(("branding", programme.id))
-            )
+            template, branding = _template_and_branding(document, cache)
+            _name, _type, content = render_document(document, template=template, branding=branding)
         path = storage_path(document)
         _store(path, content)
     except Exception as exc:  # any failure is recorded on the row and shown
