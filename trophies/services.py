@@ -457,15 +457,12 @@ def _seat_for_scoring(member: JuryMember, finalist: Finalist) -> tuple[str, list
     juror belongs to the project's municipality or to a school of its team, coached the team,
     is in it, or declared a conflict); the tests hold the two equal. Returns (status, reasons),
     or None when the seat is gone."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _seat_for_scoring_sql(connection.vendor),
-            {"member": member.pk, "finalist": finalist.pk},
-        )
-        row = cursor.fetchone()
-    if row is None:
+    found = rawsql.rows(
+        _seat_for_scoring_sql(connection.vendor), {"member": member.pk, "finalist": finalist.pk}
+    )
+    if not found:
         return None
-    status, municipality, school, coached, in_team, declared = row
+    status, municipality, school, coached, in_team, declared = found[0]
     reasons = []
     if municipality:
         reasons.append(_("member of the project's municipality"))
