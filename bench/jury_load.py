@@ -45,6 +45,9 @@ def parse_args():
     p.add_argument("--workers", type=int, help="gunicorn processes (gunicorn.conf.py: 2 a core)")
     p.add_argument("--threads", type=int, help="threads per process (gunicorn.conf.py: 2)")
     p.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py: gthread)")
+    p.add_argument(
+        "--gunicorn", default="", help='more gunicorn options, e.g. --gunicorn="--keep-alive 0"'
+    )
     p.add_argument("--port", type=int, default=0, help="0: a free port")
     p.add_argument("--db", default="cl_jury_bench")
     p.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
@@ -190,6 +193,7 @@ def start_server(args, env) -> subprocess.Popen:
     for option in ("workers", "threads", "worker_class"):
         if getattr(args, option) is not None:
             cmd += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+    cmd += args.gunicorn.split()
     env = {**env, "GUNICORN_ACCESS_LOG": ""}  # 1,000 lines on the terminal would hide the report
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
     deadline = time.time() + 30
@@ -348,6 +352,35 @@ def verify(prepared, tasks) -> list[str]:
     return problems
 
 
+def cpu_seconds() -> dict[str, float]:
+    """Processor time used so far by gunicorn, by PostgreSQL and by this load generator (Linux's
+    /proc; empty elsewhere), to say what a request costs in each."""
+    totals: dict[str, float] = {}
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return totals
+    hz = os.sysconf("SC_CLK_TCK")
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(entry.name) == os.getpid():
+            who = "load generator"
+        elif b"gunicorn" in cmdline:
+            who = "gunicorn"
+        elif b"postgres" in cmdline:
+            who = "PostgreSQL"
+        else:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        totals[who] = totals.get(who, 0.0) + (int(fields[11]) + int(fields[12])) / hz
+    return totals
+
+
 def free_port() -> int:
     import socket
 
@@ -387,7 +420,9 @@ def main() -> int:
     server = start_server(args, env)
     try:
         print(f"warm-up      {warm_up(args, tasks):.1f} s (each connection loads a page twice)")
+        cpu_before = cpu_seconds()
         results, errors, elapsed = load(args, tasks)
+        cpu_after = cpu_seconds()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
@@ -416,6 +451,14 @@ def main() -> int:
                 f"  {kind:<10} median {statistics.median(own) * 1000:.0f} ms   "
                 f"p95 {own[int(0.95 * (len(own) - 1))] * 1000:.0f} ms"
             )
+    if cpu_after:
+        print(
+            "cpu/request  "
+            + "   ".join(
+                f"{who} {(cpu_after[who] - cpu_before.get(who, 0.0)) / len(results) * 1000:.1f} ms"
+                for who in sorted(cpu_after)
+            )
+        )
     print("statuses     " + ", ".join(f"{k} {st}: {n}" for (k, st), n in sorted(by_kind.items())))
     problems = verify(prepared, tasks)
     server_errors = sum(n for st, n in statuses.items() if st >= 500 or st == 0)

@@ -1,0 +1,103 @@
+"""The web process's worker (gunicorn.conf.py): connections arriving together spread over the
+processes, and a new connection is served while kept-alive ones keep every thread busy."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+@pytest.fixture
+def server():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [GUNICORN, "tests.deploy.pid_app:application", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        # gunicorn.conf.py is read from the working directory, as in production; two
+        # processes of two threads each.
+        env={
+            **os.environ,
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_THREADS": "2",
+            "GUNICORN_ACCESS_LOG": "",
+        },
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 20
+    pids = set()
+    while time.monotonic() < deadline and len(pids) < 2:
+        try:
+            pids.add(get(http.client.HTTPConnection("127.0.0.1", port, timeout=5)))
+        except OSError:
+            time.sleep(0.1)
+    try:
+        assert len(pids) == 2, "gunicorn did not start its two processes"
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+
+
+def get(conn):
+    conn.request("GET", "/")
+    response = conn.getresponse()
+    assert response.status == 200
+    return response.read().decode()
+
+
+def test_connections_arriving_together_spread_over_the_processes(server):
+    served_by = []
+    start = threading.Barrier(16)
+
+    def phone():
+        conn = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+        start.wait()
+        pids = {get(conn) for _ in range(5)}  # kept alive: one process serves them all
+        served_by.append(pids.pop())
+
+    threads = [threading.Thread(target=phone) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    per_process = Counter(served_by)
+    assert len(served_by) == 16
+    # Two processes of two threads: eight each, give or take one.
+    assert max(per_process.values()) <= 9, per_process
+
+
+def test_a_new_connection_is_served_while_kept_alive_ones_keep_every_thread_busy(server):
+    stop = threading.Event()
+
+    def busy_phone():
+        conn = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
+        while not stop.is_set():
+            get(conn)
+
+    threads = [threading.Thread(target=busy_phone) for _ in range(8)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        started = time.monotonic()
+        get(http.client.HTTPConnection("127.0.0.1", server, timeout=10))
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    # Four threads serve eight busy connections of 30 ms requests: a fair turn is about 60 ms.
+    assert waited < 0.5
