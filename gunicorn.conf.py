@@ -5,8 +5,8 @@ Threaded workers keep connections alive without holding a worker while they are 
 matters for phones on a crowded Wi-Fi at the closing session, and a request waiting on the
 database does not stop its process; a few threads per process, as Python runs one thread at a
 time per process. Our worker class (curiouslab/gunicorn_worker.py) is gunicorn's threaded
-worker, accepting a new connection only with a free thread, so that connections arriving
-together spread over the processes. Override with WEB_CONCURRENCY (processes) and
+worker, accepting a new connection only with a free thread or a finished request, so that
+connections arriving together spread over the processes. Override with WEB_CONCURRENCY (processes) and
 GUNICORN_THREADS."""
 
 import os

@@ -44,7 +44,10 @@ def parse_args():
     p.add_argument("--connections", type=int, default=50)
     p.add_argument("--workers", type=int, help="gunicorn processes (gunicorn.conf.py: 2 a core)")
     p.add_argument("--threads", type=int, help="threads per process (gunicorn.conf.py: 2)")
-    p.add_argument("--worker-class", help="gunicorn worker class (gunicorn.conf.py: gthread)")
+    p.add_argument(
+        "--worker-class",
+        help="gunicorn worker class (gunicorn.conf.py: ours, curiouslab/gunicorn_worker.py)",
+    )
     p.add_argument(
         "--gunicorn", default="", help='more gunicorn options, e.g. --gunicorn="--keep-alive 0"'
     )
