@@ -17,8 +17,9 @@ RUN apt-get update \
 RUN useradd --create-home --uid 1000 curiouslab
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+# Every package pinned with its hashes (requirements.txt, written by `make lock`).
+COPY requirements.txt ./
+RUN pip install --require-hashes --no-deps -r requirements.txt
 COPY . .
 RUN python scripts/compile_messages.py \
  && DEBUG=true STATIC_MANIFEST=true python manage.py collectstatic --noinput \

@@ -10,17 +10,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: demo test install install-dev messages lint serve worker clean
+.PHONY: demo test install install-dev messages lint lock serve worker clean
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the lock files (every package pinned with its hashes), so the result does
+# not depend on the day; pyproject.toml keeps the ranges, `make lock` re-resolves them.
+$(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Curious Lab needs Python 3.12 or newer (Django 6); none was found." >&2; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed
@@ -42,13 +43,24 @@ demo: install messages
 		--schedule=var/celerybeat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# pytest exits 5 when it collected no test: a failure here too, not a silent pass.
 test: install-dev messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc = 5 ]; then echo "make test: no test was collected" >&2; exit 1; fi; exit $$rc
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Re-resolve every dependency to the newest release within pyproject.toml's ranges and write
+# both lock files with hashes (the dev lock first; the runtime lock is held to its versions).
+LOCK_FLAGS := --generate-hashes --python-version 3.12 --upgrade --quiet --custom-compile-command "make lock"
+lock: install-dev
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements-dev.txt
+	$(VENV)/bin/uv pip compile pyproject.toml -c requirements-dev.txt $(LOCK_FLAGS) -o requirements.txt
+	@rm -f $(VENV)/.installed $(VENV)/.installed-dev
+	@echo "Lock files rewritten: run make test, then commit requirements.txt and requirements-dev.txt."
 
 clean:
 	rm -rf $(VENV) var
