@@ -41,6 +41,14 @@ def test_catalogue_has_no_empty_or_fuzzy_entry(path):
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_has_each_message_once(path):
+    """Two entries for one message (two branches merged) would leave one translation unused."""
+    keys = [_key(e) for e in polib.pofile(str(path)) if not e.obsolete]
+    twice = sorted({k[1] for k in keys if keys.count(k) > 1})
+    assert not twice, f"messages with two entries in {path}: {twice}"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_catalogue_is_compiled(path):
     """The .mo next to the .po holds the same translations (run scripts/compile_messages.py)."""
     mo_path = path.with_suffix(".mo")
