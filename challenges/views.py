@@ -209,6 +209,7 @@ def challenge_detail(request, pk: int):
             before_year=challenge.call.year if challenge.call else None,
             exclude_id=challenge.pk,
         ),
+        "scenario_count": _scenario_count(user, challenge),
         "message_form": MessageForm(),
         "comment_form": CommentForm(),
         "outcome_form": OutcomeForm(
@@ -216,6 +217,19 @@ def challenge_detail(request, pk: int):
         ),
     }
     return render(request, "challenges/detail.html", context)
+
+
+def _scenario_count(user, challenge: Challenge) -> int | None:
+    """How many kickoff scenarios the teams put forward, for the challenge's municipality and
+    its programme's coordinators (who reach them from here); None for everyone else."""
+    if challenge.cohort_id is None:
+        return None
+    r = roles_for(user)
+    if challenge.municipality_id not in r.orgs(
+        Role.MUNICIPAL_STAFF
+    ) and challenge.programme.organisation_id not in r.orgs(Role.COORDINATOR):
+        return None
+    return challenge.scenarios.count()
 
 
 TRANSITIONS = {

@@ -137,6 +137,11 @@ SCENARIOS = [
     "quartier différent, avec un agent de la mairie, un conseiller emploi et une permanence "
     "numérique. Le prototype : un après-midi test sur le marché.",
 ]
+SECOND_POSSIBLE = (
+    "Une autre piste",
+    "Plutôt qu'un lieu fixe, une programmation tournante dans trois équipements existants "
+    "(médiathèque, gymnase, maison de quartier), ouverts un soir par semaine chacun.",
+)
 NOTE_DEADLINE = datetime.datetime(2026, 11, 14, 18, 0)
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
@@ -288,8 +293,8 @@ def seed(ctx: DemoContext) -> None:
         if update:
             team.save(update_fields=update)
 
-    # Kickoff: one scenario per team with a challenge; the first team of each challenge
-    # is selected by the municipality.
+    # Kickoff: one scenario per team with a challenge (the first team puts forward a second
+    # possible); the first team of each challenge is selected by the municipality.
     selected_challenges: set[int] = set()
     for index, team in enumerate(teams):
         if team.challenge_id is None:
@@ -297,8 +302,16 @@ def seed(ctx: DemoContext) -> None:
         scenario, created = KickoffScenario.objects.get_or_create(
             team=team,
             challenge_id=team.challenge_id,
+            title="",
             defaults={"text": SCENARIOS[index % len(SCENARIOS)]},
         )
+        if index == 0:
+            KickoffScenario.objects.get_or_create(
+                team=team,
+                challenge_id=team.challenge_id,
+                title=SECOND_POSSIBLE[0],
+                defaults={"text": SECOND_POSSIBLE[1]},
+            )
         if not scenario.files.exists():
             ScenarioFile.objects.create(
                 scenario=scenario,

@@ -202,6 +202,12 @@ def _files_help():
 
 
 class ScenarioForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        required=False,
+        help_text=_("A few words that tell this possible apart from your team's others."),
+    )
     text = forms.CharField(label=_("Scenario"), widget=forms.Textarea(attrs={"rows": 8}))
     files = MultipleFileField(label=_("Files"), required=False)
 

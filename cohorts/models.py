@@ -4,6 +4,8 @@ This is the spine the other apps build on; the cohorts work (issue #4) extends i
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -46,6 +48,11 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The home page points municipalities to their kickoff scenarios this long before and after
+# kickoff day.
+KICKOFF_WINDOW = datetime.timedelta(days=30)
 
 
 class CohortQuerySet(models.QuerySet):
@@ -102,6 +109,11 @@ class Cohort(models.Model):
     def call_is_open(self, at=None) -> bool:
         today = timezone.localdate(at)
         return self.call_opens <= today <= self.call_closes
+
+    def kickoff_window_is_open(self, at=None) -> bool:
+        """The weeks around kickoff day when scenarios arrive and municipalities choose."""
+        today = timezone.localdate(at)
+        return self.kickoff - KICKOFF_WINDOW <= today <= self.kickoff + KICKOFF_WINDOW
 
 
 class Team(models.Model):
@@ -281,7 +293,9 @@ class StoredFile(models.Model):
 
 
 class KickoffScenario(models.Model):
-    """A team's first scenario for its challenge, presented on kickoff day."""
+    """One of a team's first scenarios for its challenge, presented on kickoff day. A team may
+    put forward several ("the possibles"); the municipality reads them side by side and
+    selects the most relevant ones."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="scenarios")
     challenge = models.ForeignKey(
@@ -289,6 +303,12 @@ class KickoffScenario(models.Model):
         on_delete=models.CASCADE,
         related_name="scenarios",
         verbose_name=_("challenge"),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=120,
+        blank=True,
+        help_text=_("A few words that tell this possible apart from the team's others."),
     )
     text = models.TextField(_("scenario"))
     selected = models.BooleanField(_("selected"), default=False)
@@ -302,10 +322,7 @@ class KickoffScenario(models.Model):
     class Meta:
         verbose_name = _("kickoff scenario")
         verbose_name_plural = _("kickoff scenarios")
-        ordering = ["team__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["team", "challenge"], name="scenario_once_per_team")
-        ]
+        ordering = ["team__name", "created_at", "id"]
         indexes = [models.Index(fields=["challenge", "selected"])]
 
     def __str__(self) -> str:

@@ -4,9 +4,11 @@ view fetched through these selectors answers 404 to an outsider."""
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from challenges.models import Challenge
 from cohorts.models import (
+    KICKOFF_WINDOW,
     CoachAssignment,
     Cohort,
     Deliverable,
@@ -97,6 +99,28 @@ def scenarios_visible_to(user) -> QuerySet[KickoffScenario]:
     return KickoffScenario.objects.filter(
         Q(team__in=teams_visible_to(user))
         | Q(challenge__municipality_id__in=r.orgs(Role.MUNICIPAL_STAFF))
+    )
+
+
+def kickoff_challenges_of(user, at=None) -> QuerySet[Challenge]:
+    """The challenges of the user's municipalities whose cohort is in its kickoff window
+    (``Cohort.kickoff_window_is_open``), with how many scenarios came in and were selected."""
+    orgs = roles_for(user).orgs(Role.MUNICIPAL_STAFF)
+    if not orgs:
+        return Challenge.objects.none()
+    today = timezone.localdate(at)
+    return (
+        Challenge.objects.filter(
+            municipality_id__in=orgs,
+            cohort__kickoff__gte=today - KICKOFF_WINDOW,
+            cohort__kickoff__lte=today + KICKOFF_WINDOW,
+        )
+        .select_related("cohort")
+        .annotate(
+            scenario_count=Count("scenarios", distinct=True),
+            selected_count=Count("scenarios", filter=Q(scenarios__selected=True), distinct=True),
+        )
+        .order_by("cohort__kickoff", "title", "pk")
     )
 
 

@@ -741,9 +741,20 @@ def _store_files(files, *, folder: str, model, actor: User, **parent) -> list:
     return stored
 
 
-def scenario_save(*, team: Team, actor: User, text: str, files: list) -> KickoffScenario:
-    """The team's first scenario for its challenge, until the end of kickoff day."""
+def scenario_save(
+    *,
+    team: Team,
+    actor: User,
+    text: str,
+    files: list,
+    title: str = "",
+    scenario: KickoffScenario | None = None,
+) -> KickoffScenario:
+    """One of the team's scenarios for its challenge, until the end of kickoff day: a new
+    possible when ``scenario`` is None, otherwise that one updated. The municipality hears
+    when a new one is in."""
     text = text.strip()
+    title = title.strip()
     if not text:
         raise DomainError(_("Write the scenario."))
     with transaction.atomic():
@@ -752,14 +763,24 @@ def scenario_save(*, team: Team, actor: User, text: str, files: list) -> Kickoff
             raise DomainError(_("The team has no challenge yet."))
         if timezone.localdate() > team.cohort.kickoff:
             raise DomainError(_("Scenarios could be handed in until kickoff day."))
-        scenario, created = KickoffScenario.objects.get_or_create(
-            team=team, challenge_id=team.challenge_id, defaults={"text": text}
-        )
-        if scenario.selected:
-            raise DomainError(_("This scenario has been selected and can no longer change."))
-        if not created:
+        created = scenario is None
+        if created:
+            scenario = KickoffScenario.objects.create(
+                team=team, challenge_id=team.challenge_id, title=title, text=text
+            )
+        else:
+            scenario = (
+                KickoffScenario.objects.select_for_update()
+                .filter(pk=scenario.pk, team=team, challenge_id=team.challenge_id)
+                .first()
+            )
+            if scenario is None:
+                raise DomainError(_("This scenario is not one of your team's for its challenge."))
+            if scenario.selected:
+                raise DomainError(_("This scenario has been selected and can no longer change."))
+            scenario.title = title
             scenario.text = text
-            scenario.save(update_fields=["text", "updated_at"])
+            scenario.save(update_fields=["title", "text", "updated_at"])
         _store_files(
             files,
             folder=f"cohorts/scenarios/{team.pk}",
@@ -774,6 +795,17 @@ def scenario_save(*, team: Team, actor: User, text: str, files: list) -> Kickoff
             organisation=_org(team.cohort),
             after={"files": len(files)},
         )
+        if created:
+            challenge = team.challenge
+            send_templated_mail(
+                recipients=User.objects.filter(
+                    memberships__organisation_id=challenge.municipality_id,
+                    memberships__role=Role.MUNICIPAL_STAFF,
+                    memberships__is_active=True,
+                ).distinct(),
+                template="cohorts/email/scenario_submitted",
+                context={"scenario": scenario, "team": team, "challenge": challenge},
+            )
     return scenario
 
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("teams/<int:pk>/challenge/", views.team_challenge, name="team_challenge"),
     path("teams/<int:pk>/coach/", views.team_coach, name="team_coach"),
     path("teams/<int:team_pk>/scenario/", views.scenario_edit, name="scenario_edit"),
+    path("teams/<int:team_pk>/scenario/<int:pk>/", views.scenario_edit, name="scenario_update"),
     path(
         "challenges/<int:challenge_pk>/scenarios/",
         views.challenge_scenarios,

@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -934,25 +934,30 @@ def my_teams(request):
 
 
 @login_required
-def scenario_edit(request, team_pk: int):
+def scenario_edit(request, team_pk: int, pk: int | None = None):
+    """A new possible for the team's challenge, or (``pk``) one of its possibles updated."""
     team = _visible_team(request, team_pk)
     if not request.user.has_perm("cohorts.work_on_team", team):
         raise PermissionDenied
     scenario = None
-    if team.challenge_id:
-        scenario = KickoffScenario.objects.filter(team=team, challenge_id=team.challenge_id).first()
+    if pk is not None:
+        scenario = get_object_or_404(
+            KickoffScenario.objects.filter(team=team, challenge_id=team.challenge_id), pk=pk
+        )
     form = forms.ScenarioForm(
         request.POST or None,
         request.FILES or None,
-        initial={"text": scenario.text if scenario else ""},
+        initial={"title": scenario.title, "text": scenario.text} if scenario else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.scenario_save(
                 team=team,
                 actor=request.user,
+                title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["files"],
+                scenario=scenario,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -969,7 +974,8 @@ def scenario_edit(request, team_pk: int):
 
 @login_required
 def challenge_scenarios(request, challenge_pk: int):
-    """The scenarios of a challenge side by side, for its municipality to choose."""
+    """The scenarios of a challenge side by side, each team's possibles on one row, for its
+    municipality to select the most relevant ones."""
     r = roles_for(request.user)
     challenge = get_object_or_404(
         Challenge.objects.filter(
@@ -978,18 +984,27 @@ def challenge_scenarios(request, challenge_pk: int):
         ).select_related("municipality", "cohort"),
         pk=challenge_pk,
     )
-    scenarios = (
-        KickoffScenario.objects.filter(challenge=challenge)
-        .select_related("team", "selected_by")
-        .prefetch_related("files")
-        .order_by("team__name")
+    teams = (
+        Team.objects.filter(scenarios__challenge=challenge)
+        .distinct()
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "scenarios",
+                queryset=KickoffScenario.objects.filter(challenge=challenge)
+                .select_related("selected_by")
+                .prefetch_related("files")
+                .order_by("created_at", "id"),
+                to_attr="possibles",
+            )
+        )
     )
     return render(
         request,
         "cohorts/challenge_scenarios.html",
         {
             "challenge": challenge,
-            "page": _page(request, scenarios, 12),
+            "page": _page(request, teams, 12),
             "can_select": request.user.has_perm("cohorts.select_scenario", challenge),
         },
     )

@@ -211,6 +211,10 @@ ROWS = {
         {**TEAM_ACTION_FORBIDDEN, "student": 200},
         kwargs=lambda w: {"team_pk": w["cohorts_team"].pk},
     ),
+    "cohorts:scenario_update": Row(
+        {**TEAM_ACTION_FORBIDDEN, "student": 200},
+        kwargs=lambda w: {"team_pk": w["cohorts_team"].pk, "pk": w["cohorts_scenario"].pk},
+    ),
     "cohorts:challenge_scenarios": Row(
         {"anonymous": ANON_LOGIN, "coordinator": 200, "municipal_staff": 200, "default": 404},
         kwargs=lambda w: {"challenge_pk": w["cohorts_challenge"].pk},
