@@ -285,15 +285,18 @@ class AttendanceRates:
         return sorted(known, key=lambda t: (t.percent, t.label))[:10]
 
 
-def attendance_rates(
-    cohort: Cohort, *, kinds: Iterable[str] | None = None, at: datetime.datetime | None = None
-) -> AttendanceRates:
-    """Attendance of the cohort's students at the sessions they were invited to that have
-    ended by ``at`` (now), per student, team and school. Three queries whatever the size."""
+# The attendance rule, defined here once: a student's attendance is the share of the cohort's
+# *working* sessions they were invited to (their team, or the students' role) that have
+# *ended*, which they attended. The cohort dashboard, the attendance page and the diploma
+# eligibility all read it from ``attendance_rates``.
+COUNTED_KINDS = (SessionKind.WORKING,)
+
+
+def attendance_rates(cohort: Cohort, *, at: datetime.datetime | None = None) -> AttendanceRates:
+    """Attendance of the cohort's students under the rule above, by ``at`` (now), per
+    student, team and school. Three queries whatever the size."""
     at = at or timezone.now()
-    ended = Session.objects.filter(cohort=cohort, ends_at__lte=at)
-    if kinds is not None:
-        ended = ended.filter(kind__in=list(kinds))
+    ended = Session.objects.filter(cohort=cohort, ends_at__lte=at, kind__in=COUNTED_KINDS)
     ended_ids = ended.order_by().values("pk")
     # Plain tuples, not model instances: a cohort has hundreds of students.
     members = list(
@@ -369,14 +372,6 @@ def attendance_rates(
         sessions=len(session_ids),
         overall=overall,
     )
-
-
-def working_session_attendance(cohort: Cohort) -> dict[int, float]:
-    """For the diploma rule: each student of the cohort → the share (0.0 to 1.0) of the
-    ended WORKING sessions they were invited to that they attended. A student who was
-    invited to none has missed nothing: 1.0."""
-    rates = attendance_rates(cohort, kinds=[SessionKind.WORKING])
-    return {s.user_id: (1.0 if s.rate is None else s.rate) for s in rates.students}
 
 
 # --- Coaching ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
-from sessions.models import Attendance, Session, SessionKind
+from sessions.selectors import attendance_rates
 from trophies import pdf
 from trophies.document_models import (
     Document,
@@ -255,23 +255,11 @@ class Candidate:
         return self.organisation.id if self.organisation else None
 
 
-def attendance_by_user(cohort: Cohort) -> tuple[int, dict[int, int]]:
-    """(number of working sessions held so far, {user id: sessions attended}), in two
-    queries whatever the size of the cohort."""
-    held = Q(cohort=cohort, kind=SessionKind.WORKING, starts_at__lte=timezone.now())
-    total = Session.objects.filter(held).count()
-    attended = dict(
-        Attendance.objects.filter(
-            session__cohort=cohort,
-            session__kind=SessionKind.WORKING,
-            session__starts_at__lte=timezone.now(),
-            present=True,
-        )
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .values_list("user_id", "n")
-    )
-    return total, attended
+def attendance_by_user(cohort: Cohort) -> dict[int, int | None]:
+    """{user id: attendance percent} of the cohort's students, from the one attendance rule
+    (``sessions.selectors.attendance_rates``): the figure the dashboard and the attendance
+    page show. None for a student invited to no ended working session yet."""
+    return {s.user_id: s.percent for s in attendance_rates(cohort).students}
 
 
 def _live_documents(cohort: Cohort, kind: str) -> dict[tuple, Document]:
@@ -286,18 +274,18 @@ def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
     result: list[Candidate] = []
     if kind == DocumentKind.DIPLOMA:
         rule = settings_for(cohort).attendance_min_percent
-        total, attended = attendance_by_user(cohort)
+        attendance = attendance_by_user(cohort)
         members = (
             TeamMember.objects.filter(cohort=cohort)
             .select_related("user", "team", "team__challenge__municipality", "school")
             .order_by("team__name", "user__last_name", "user__first_name")
         )
         for m in members:
-            percent = round(100 * attended.get(m.user_id, 0) / total) if total else 100
+            percent = attendance.get(m.user_id)
             eligible, reason = True, ""
             if m.team.status != Team.Status.CONFIRMED:
                 eligible, reason = False, _("The team is not confirmed.")
-            elif percent < rule:
+            elif percent is not None and percent < rule:
                 eligible = False
                 reason = _(
                     "Attended %(percent)s%% of the working sessions (%(rule)s%% required)."

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from curiouslab.accounts.models import Role
 from sessions.models import Attendance
-from sessions.selectors import attendance_rates, working_session_attendance
+from sessions.selectors import attendance_rates
 from sessions.services import checkin_token
 from tests.sessions.factories import (
     AttendanceFactory,
@@ -192,7 +192,7 @@ def test_attendance_rates_per_student_team_and_school(cast):
     assert [(r.label, r.attended, r.invited) for r in rates.schools] == [("École A", 3, 5)]
 
 
-def test_working_session_attendance_counts_only_working_sessions(cast):
+def test_attendance_counts_only_working_sessions(cast):
     w1 = _past(cast, teams=[cast.team])
     w2 = _past(cast, teams=[cast.team])
     w3 = _past(cast, teams=[cast.team])
@@ -201,10 +201,10 @@ def test_working_session_attendance_counts_only_working_sessions(cast):
     for s in (w1, w2, w3, visit):
         AttendanceFactory(session=s, user=cast.student)
     AttendanceFactory(session=w4, user=cast.teammate)
-    shares = working_session_attendance(cast.cohort)
-    assert shares[cast.student.pk] == 0.75
-    assert shares[cast.teammate.pk] == 0.25
-    assert shares[cast.other_student.pk] == 1.0  # invited to none: nothing missed
+    rates = {r.user_id: r for r in attendance_rates(cast.cohort).students}
+    assert rates[cast.student.pk].rate == 0.75
+    assert rates[cast.teammate.pk].rate == 0.25
+    assert rates[cast.other_student.pk].rate is None  # invited to none: no figure
 
 
 def test_attendance_rates_page_for_coordinator_in_french(cast, login):

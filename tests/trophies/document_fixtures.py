@@ -12,7 +12,7 @@ from django.utils import timezone
 from challenges.models import Challenge, ChallengeStatus, Theme
 from cohorts.models import CoachAssignment, Team, TeamMember
 from curiouslab.accounts.models import Role
-from sessions.models import Attendance, Session, SessionKind
+from sessions.models import Attendance, InvitedRole, Session, SessionKind
 from tests.factories import member
 from trophies.models import Award
 
@@ -38,8 +38,10 @@ def add_student(side, team, **user_kwargs):
 
 
 def make_sessions(side, count=4):
+    """Ended working sessions the cohort's students are invited to (they count for the
+    diploma, see ``sessions.selectors.attendance_rates``)."""
     start = timezone.now() - datetime.timedelta(days=60)
-    return [
+    sessions = [
         Session.objects.create(
             cohort=side.cohort,
             kind=SessionKind.WORKING,
@@ -49,6 +51,9 @@ def make_sessions(side, count=4):
         )
         for i in range(count)
     ]
+    for s in sessions:
+        InvitedRole.objects.create(session=s, role=Role.STUDENT)
+    return sessions
 
 
 def attend(user, sessions):
