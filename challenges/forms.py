@@ -112,10 +112,13 @@ class QueueFilterForm(forms.Form):
     """The filters of the review queue (and of its exports)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    # The queue opens on what needs action; "all" is one click away.
+    TO_REVIEW = ""
+    ALL = "all"
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All states"))]
+        choices=[(TO_REVIEW, _("To review (submitted or resubmitted)")), (ALL, _("All states"))]
         + [c for c in ChallengeStatus.choices if c[0] != ChallengeStatus.DRAFT],
     )
     theme = forms.ChoiceField(

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeStatus
-from curiouslab.accounts.models import Membership, Role, User
+from curiouslab.accounts.models import Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 
 
@@ -137,16 +138,38 @@ class Similar:
     score: float
 
 
-def past_challenges(*, exclude_cohort_year: int | None = None) -> QuerySet[Challenge]:
-    """Challenges of earlier cohorts, of any municipality: accepted and put in a cohort."""
-    qs = Challenge.objects.filter(status=ChallengeStatus.ACCEPTED, cohort__isnull=False)
-    if exclude_cohort_year is not None:
-        qs = qs.filter(cohort__year__lt=exclude_cohort_year)
-    return qs.select_related("municipality", "cohort")
+def similar_challenges_visible_to(user, at=None) -> QuerySet[Challenge]:
+    """The past challenges ``user`` may compare with, outcome texts included: the accepted
+    challenges of the earlier cohorts of the programmes they take part in (coordinated by
+    their organisation, or open to their municipality's territory), once those cohorts are
+    over. Other territories' challenges stay out until they are published with consent: that
+    is ``published_challenges``, empty until the commons exists."""
+    r = roles_for(user)
+    programme_orgs = set(r.orgs(Role.COORDINATOR))
+    municipalities = r.orgs(Role.MUNICIPAL_STAFF)
+    if municipalities:
+        programme_orgs |= set(
+            Organisation.objects.filter(pk__in=municipalities, territory__isnull=False).values_list(
+                "territory_id", flat=True
+            )
+        )
+    own = Challenge.objects.filter(
+        status=ChallengeStatus.ACCEPTED,
+        cohort__programme__organisation_id__in=programme_orgs,
+        cohort__closing__lt=timezone.localdate(at),
+    )
+    return (own | published_challenges()).select_related("municipality", "cohort")
+
+
+def published_challenges() -> QuerySet[Challenge]:
+    """The seam of the commons: challenges any territory may read because their
+    municipality published them with consent. Nothing is published yet."""
+    return Challenge.objects.none()
 
 
 def similar_challenges(
     *,
+    user,
     title: str,
     question: str,
     theme: str = "",
@@ -157,11 +180,14 @@ def similar_challenges(
     """The past challenges closest to this text, best first, in one query. On PostgreSQL the
     full-text index preselects candidates sharing a word; elsewhere a LIKE on the title and
     question does. Candidates are then scored by word overlap (Jaccard), with a bonus for the
-    same theme."""
+    same theme. Only among ``similar_challenges_visible_to(user)``, of cohorts before
+    ``before_year`` when it is given."""
     words = keywords(title, question)
     if not words:
         return []
-    qs = past_challenges(exclude_cohort_year=before_year)
+    qs = similar_challenges_visible_to(user)
+    if before_year is not None:
+        qs = qs.filter(cohort__year__lt=before_year)
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     ordered = sorted(words, key=len, reverse=True)[:12]

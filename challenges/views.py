@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from challenges.forms import (
     OutcomeForm,
     QueueFilterForm,
 )
-from challenges.models import CONTENT_FIELDS, Challenge, ChallengeAttachment
+from challenges.models import CONTENT_FIELDS, Challenge, ChallengeAttachment, ChallengeStatus
 from challenges.selectors import (
     SEARCH_CAP,
     challenges_for_review,
@@ -153,12 +153,14 @@ def challenge_edit(request, pk: int):
             "attachments": challenge.attachments.all(),
             "attachment_form": AttachmentForm(),
             "similar": similar_challenges(
+                user=request.user,
                 title=challenge.title,
                 question=challenge.question,
                 theme=challenge.theme,
                 before_year=challenge.call.year if challenge.call else None,
                 exclude_id=challenge.pk,
             ),
+            "similar_searched": True,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -171,13 +173,20 @@ def similar(request):
     if not roles_for(request.user).has_any(Role.MUNICIPAL_STAFF, Role.COORDINATOR):
         raise PermissionDenied
     year = request.GET.get("year", "")
+    title = request.GET.get("title", "")[:120]
+    question = request.GET.get("question", "")[:300]
     results = similar_challenges(
-        title=request.GET.get("title", "")[:120],
-        question=request.GET.get("question", "")[:300],
+        user=request.user,
+        title=title,
+        question=question,
         theme=request.GET.get("theme", "")[:30],
-        before_year=int(year) if year.isdigit() else None,
+        before_year=int(year) if year.isdigit() and len(year) <= 4 else None,
     )
-    return render(request, "challenges/partials/similar.html", {"similar": results})
+    return render(
+        request,
+        "challenges/partials/similar.html",
+        {"similar": results, "similar_searched": bool(title.strip() or question.strip())},
+    )
 
 
 # --- One challenge --------------------------------------------------------------------------
@@ -203,12 +212,14 @@ def challenge_detail(request, pk: int):
         "diff": since_last_review(challenge, transitions) if can_see_diff else [],
         "can_see_diff": can_see_diff,
         "similar": similar_challenges(
+            user=user,
             title=challenge.title,
             question=challenge.question,
             theme=challenge.theme,
             before_year=challenge.call.year if challenge.call else None,
             exclude_id=challenge.pk,
         ),
+        "similar_searched": True,
         "scenario_count": _scenario_count(user, challenge),
         "message_form": MessageForm(),
         "comment_form": CommentForm(),
@@ -404,6 +415,9 @@ def attachment_delete(request, pk: int):
 # --- The coordinators' side -----------------------------------------------------------------
 
 
+TO_REVIEW = (ChallengeStatus.SUBMITTED, ChallengeStatus.RESUBMITTED)
+
+
 def _queue(request) -> tuple[QueueFilterForm, QuerySet[Challenge]]:
     coord_orgs = roles_for(request.user).orgs(Role.COORDINATOR)
     form = QueueFilterForm(
@@ -420,10 +434,18 @@ def _queue(request) -> tuple[QueueFilterForm, QuerySet[Challenge]]:
     if form.is_bound and not form.is_valid():
         # A filter value that is not on offer (a year without cohort…) matches nothing.
         return form, challenges.none()
+    status = form.cleaned_data["status"] if form.is_bound else QueueFilterForm.TO_REVIEW
+    if status == QueueFilterForm.TO_REVIEW:
+        challenges = challenges.filter(status__in=TO_REVIEW)
+    elif status == QueueFilterForm.ALL:
+        # What needs action first, then the others, each newest first.
+        challenges = challenges.annotate(
+            needs_action=Case(When(status__in=TO_REVIEW, then=0), default=1)
+        ).order_by("needs_action", "-submitted_at", "-id")
+    else:
+        challenges = challenges.filter(status=status)
     if form.is_bound:
         data = form.cleaned_data
-        if data["status"]:
-            challenges = challenges.filter(status=data["status"])
         if data["theme"]:
             challenges = challenges.filter(theme=data["theme"])
         if data["municipality"]:
@@ -449,6 +471,9 @@ def review_queue(request):
             "rows": [(c, exports.row(c)) for c in page],
             "columns": exports.COLUMNS,
             "query": query,
+            "showing_all": form.is_bound
+            and form.is_valid()
+            and form.cleaned_data["status"] == QueueFilterForm.ALL,
             "capped": settings.USING_POSTGRESQL
             and form.is_bound
             and bool(form.data.get("q"))

@@ -12,15 +12,26 @@ from tests.factories import CohortFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
+def finished_cohort(side):
+    """The cohort of the year before ``side``'s, over."""
+    today = timezone.localdate()
+    days = datetime.timedelta
+    return CohortFactory(
+        programme=side.programme,
+        year=side.cohort.year - 1,
+        call_opens=today - days(400),
+        call_closes=today - days(300),
+        kickoff=today - days(280),
+        working_starts=today - days(279),
+        working_ends=today - days(120),
+        closing=today - days(110),
+    )
+
+
 @pytest.fixture
 def past(world):
     """A finished 2025 cohort of side A's programme with two challenges taken up."""
-    cohort = CohortFactory(
-        programme=world.a.programme,
-        year=world.a.cohort.year - 1,
-        call_opens=timezone.localdate() - datetime.timedelta(days=400),
-        call_closes=timezone.localdate() - datetime.timedelta(days=300),
-    )
+    cohort = finished_cohort(world.a)
     town = OrganisationFactory(
         kind="municipality", name="Ville d'Antony", territory=world.a.departement
     )
@@ -52,9 +63,10 @@ def test_keywords_fold_accents_and_drop_small_words():
     assert keywords("Comment améliorer l'accès à la Piscine ?") == {"amelior", "acces", "piscine"}
 
 
-def test_similar_challenges_rank_the_closest_first(past):
+def test_similar_challenges_rank_the_closest_first(world, past):
     pool, market = past
     results = similar_challenges(
+        user=world.a.people["municipal_staff"],
         title="Inscription à l'école de natation",
         question="Comment simplifier l'inscription à la piscine pour les familles ?",
         theme="sports_loisirs",
@@ -67,7 +79,10 @@ def test_similar_challenges_exclude_drafts_and_the_same_year(world, past):
     ChallengeFactory(**on_side(world.b), title="Piscine municipale inscriptions")  # a draft
     current = submitted(**on_side(world.a), title="Piscine municipale inscriptions simplifiées")
     results = similar_challenges(
-        title=current.title, question=current.question, before_year=world.a.cohort.year
+        user=world.a.people["coordinator"],
+        title=current.title,
+        question=current.question,
+        before_year=world.a.cohort.year,
     )
     assert [r.challenge for r in results] == [past[0]]
 
@@ -95,3 +110,79 @@ def test_similar_fragment_for_the_text_being_written(world, login, past):
         {"title": "Piscine", "question": "Comment gérer les inscriptions à la piscine ?"},
     )
     assert "Inscriptions à la piscine municipale" in response.content.decode()
+
+
+# --- Issue #13.10: cross-territory reads are deliberate ---------------------------------------
+
+NATATION = {"title": "Piscine", "question": "Comment gérer les inscriptions à la piscine ?"}
+
+
+def _similar_titles(client, **params) -> str:
+    return client.get(reverse("challenges:similar"), {**NATATION, **params}).content.decode()
+
+
+def test_similar_fragment_shows_only_the_users_own_programmes_past_years(world, login, past):
+    # Side B has a finished cohort of its own with a challenge on the same subject.
+    b_past = finished_cohort(world.b)
+    b_pool = ChallengeFactory(
+        call=b_past,
+        municipality=world.b.municipality,
+        cohort=b_past,
+        status=ChallengeStatus.ACCEPTED,
+        submitted_at=timezone.now(),
+        title="Piscine de la commune B : inscriptions",
+        question="Comment ouvrir les inscriptions à la piscine de B ?",
+        outcome="Texte de résultat de B",
+    )
+    # An accepted challenge of side A's current cohort: not a previous year.
+    ChallengeFactory(
+        **on_side(world.a),
+        cohort=world.a.cohort,
+        status=ChallengeStatus.ACCEPTED,
+        submitted_at=timezone.now(),
+        title="Piscine de cette année : inscriptions",
+        question="Comment simplifier les inscriptions à la piscine cette année ?",
+    )
+    for persona in ("coordinator", "municipal_staff"):
+        a_html = _similar_titles(login(world.a.people[persona]))
+        assert "Inscriptions à la piscine municipale" in a_html
+        assert "Un formulaire en ligne unique" in a_html  # its outcome, for its own side
+        assert "commune B" not in a_html and "Texte de résultat de B" not in a_html
+        assert "cette année" not in a_html
+        b_html = _similar_titles(login(world.b.people[persona]))
+        assert "Inscriptions à la piscine municipale" not in b_html
+        assert "Un formulaire en ligne unique" not in b_html
+        assert b_pool.title.replace("'", "&#x27;") in b_html
+    # The other roles of either side get nothing.
+    for persona in ("school_referent", "student", "coach", "juror"):
+        assert login(world.b.people[persona]).get(reverse("challenges:similar")).status_code == 403
+
+
+def test_detail_page_of_the_other_side_does_not_show_this_sides_past(world, login, past):
+    current_b = submitted(
+        **on_side(world.b),
+        title="Inscription à l'école de natation",
+        question="Comment simplifier les inscriptions à la piscine municipale ?",
+    )
+    html = login(world.b.people["coordinator"]).get(
+        reverse("challenges:detail", kwargs={"pk": current_b.pk})
+    )
+    body = html.content.decode()
+    assert "Inscriptions à la piscine municipale" not in body
+    assert "Aucun défi similaire dans les années précédentes de vos programmes." in body
+
+
+# --- Issue #12.12: the panel says what it did ---------------------------------------------------
+
+
+def test_similar_panel_asks_for_a_title_only_when_there_is_none(world, login, past):
+    client = login(world.a.people["municipal_staff"])
+    empty = client.get(reverse("challenges:similar"), {"title": "", "question": ""})
+    assert "Saisissez un titre" in empty.content.decode()
+    unmatched = client.get(
+        reverse("challenges:similar"), {"title": "Bus", "question": "Des horaires ?"}
+    ).content.decode()
+    assert "Saisissez un titre" not in unmatched
+    assert "Aucun défi similaire dans les années précédentes de vos programmes." in unmatched
+    # The form of a new challenge, before anything is typed, asks for the title.
+    assert "Saisissez un titre" in client.get(reverse("challenges:create")).content.decode()

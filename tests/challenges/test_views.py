@@ -301,11 +301,42 @@ def test_review_queue_filters(world, login, coordinator):
 
     assert titles(theme="economie") == ["Marché durable"]
     assert titles(status="accepted") == ["Piscine"]
-    assert titles(municipality=world.a.municipality.pk) == ["Marché durable", "Piscine"]
-    assert titles(year=world.a.cohort.year) == ["Marché durable", "Piscine"]
-    assert titles(year=world.a.cohort.year + 5) == []
+    assert titles(municipality=world.a.municipality.pk) == ["Marché durable"]  # to review
+    assert titles(municipality=world.a.municipality.pk, status="all") == [
+        "Marché durable",
+        "Piscine",
+    ]
+    assert titles(year=world.a.cohort.year, status="all") == ["Marché durable", "Piscine"]
+    assert titles(year=world.a.cohort.year + 5, status="all") == []
     assert titles(q="marché") == ["Marché durable"]
-    assert titles(q="piscine marché") == []
+    assert titles(q="piscine", status="all") == ["Piscine"]
+    assert titles(q="piscine marché", status="all") == []
+
+
+def test_review_queue_opens_on_what_needs_action(world, login, coordinator):
+    for title, status in [
+        ("Accepté", "accepted"),
+        ("Soumis", "submitted"),
+        ("Refusé", "declined"),
+        ("Soumis à nouveau", "resubmitted"),
+        ("Modifications demandées", "changes_requested"),
+    ]:
+        submitted(**on_side(world.a), title=title, status=status)
+    client = login(coordinator)
+    url = reverse("challenges:review_queue")
+    response = client.get(url)
+    assert sorted(c.title for c in response.context["page"]) == ["Soumis", "Soumis à nouveau"]
+    body = response.content.decode()
+    assert 'aria-current="page" href="/challenges/review/">À examiner</a>' in body
+    assert 'href="/challenges/review/?status=all">Tous les défis</a>' in body
+    # One click away: every state, what needs action first.
+    everything = [c.title for c in client.get(url, {"status": "all"}).context["page"]]
+    assert sorted(everything[:2]) == ["Soumis", "Soumis à nouveau"]
+    assert sorted(everything[2:]) == ["Accepté", "Modifications demandées", "Refusé"]
+    # Nothing to review: the page says so and offers the rest.
+    Challenge.objects.filter(status__in=["submitted", "resubmitted"]).update(status="accepted")
+    body = client.get(url).content.decode()
+    assert "Aucun défi n'attend d'examen." in body
 
 
 def test_nav_items_by_role(world, login, staff, coordinator):
