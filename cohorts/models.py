@@ -83,6 +83,12 @@ class Cohort(models.Model):
         related_name="+",
         verbose_name=_("created from"),
     )
+    attendance_rule_to_confirm = models.PositiveSmallIntegerField(
+        _("diploma attendance rule to confirm (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Copied from the previous cohort; applies once a coordinator confirms it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CohortQuerySet.as_manager()
@@ -114,6 +120,36 @@ class Cohort(models.Model):
         """The weeks around kickoff day when scenarios arrive and municipalities choose."""
         today = timezone.localdate(at)
         return self.kickoff - KICKOFF_WINDOW <= today <= self.kickoff + KICKOFF_WINDOW
+
+
+class DraftSession(models.Model):
+    """A session of the previous cohort copied one year later, waiting for a coordinator to
+    confirm it (it becomes a session of the cohort) or set it aside. Only its plan is copied:
+    the kind, title, times, place, agenda and invited roles — no people, no teams."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="draft_sessions")
+    kind = models.CharField(_("kind"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    invited_roles = models.JSONField(_("invited roles"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("session to confirm")
+        verbose_name_plural = _("sessions to confirm")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_kind_display(self) -> str:
+        from sessions.models import SessionKind
+
+        return SessionKind(self.kind).label if self.kind in SessionKind.values else self.kind
 
 
 class Team(models.Model):

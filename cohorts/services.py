@@ -24,6 +24,7 @@ from cohorts.models import (
     Deliverable,
     DeliverableFile,
     DeliverableVersion,
+    DraftSession,
     KickoffScenario,
     Milestone,
     Programme,
@@ -144,6 +145,14 @@ def shift_year(value, years: int = 1):
         return value.replace(year=value.year + years, day=28)
 
 
+def shift_moment(value: datetime.datetime, years: int = 1) -> datetime.datetime:
+    """The same local day and hour ``years`` later, in the site's time zone (Europe/Paris):
+    18:00 stays 18:00 when one date is in summer time and the other in winter time."""
+    tz = timezone.get_default_timezone()
+    local = timezone.localtime(value, tz).replace(tzinfo=None)
+    return timezone.make_aware(shift_year(local, years), tz)
+
+
 def _next_name(name: str, year: int) -> str:
     new = re.sub(rf"{year}\s*-\s*{year + 1}", f"{year + 1}-{year + 2}", name)
     if new == name:
@@ -152,20 +161,33 @@ def _next_name(name: str, year: int) -> str:
 
 
 def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
-    """The next school year's cohort: calendar shifted by one year, milestones and the jury's
-    rules, criteria and award categories copied.
+    """The next school year's cohort: calendar shifted by one year, milestones (at the same
+    local hour) and the jury's rules, criteria and award categories copied, the jury named
+    for its own year. The sessions' plan and the diploma attendance rule are copied as drafts
+    that a coordinator confirms (``copied_session_confirm``, ``copied_rule_confirm``).
     People's data (enrolments, teams, challenges, deliverables) is never copied; the team
     composition rule lives on the programme and carries over as it is."""
+    from sessions.models import Session
+    from trophies.document_models import DocumentSettings
+    from trophies.models import Jury
+    from trophies.services import jury_copy_setup  # the jury's rules and criteria
+
     with transaction.atomic():
         source = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
         year = source.year + 1
         if Cohort.objects.filter(programme=source.programme, year=year).exists():
             raise DomainError(_("The cohort of the next school year already exists."))
+        rule = (
+            DocumentSettings.objects.filter(cohort=source)
+            .values_list("attendance_min_percent", flat=True)
+            .first()
+        )
         new = Cohort.objects.create(
             programme=source.programme,
             year=year,
             name=_next_name(source.name, source.year),
             previous=source,
+            attendance_rule_to_confirm=rule,
             **{f: shift_year(getattr(source, f)) for f in CALENDAR_FIELDS},
         )
         milestones = [
@@ -174,14 +196,30 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
                 kind=m.kind,
                 name=m.name,
                 description=m.description,
-                deadline=shift_year(m.deadline),
+                deadline=shift_moment(m.deadline),
             )
             for m in source.milestones.all()
         ]
         Milestone.objects.bulk_create(milestones)
-        from trophies.services import jury_copy_setup  # the jury's rules and criteria
-
         juries = jury_copy_setup(source=source, target=new)
+        for jury in Jury.objects.filter(cohort=new):
+            jury.name = _next_name(jury.name, source.year)
+            jury.save(update_fields=["name"])
+        drafts = DraftSession.objects.bulk_create(
+            DraftSession(
+                cohort=new,
+                kind=s.kind,
+                title=s.title,
+                starts_at=shift_moment(s.starts_at),
+                ends_at=shift_moment(s.ends_at),
+                place=s.place,
+                address=s.address,
+                capacity=s.capacity,
+                agenda=s.agenda,
+                invited_roles=sorted(r.role for r in s.invited_roles.all()),
+            )
+            for s in Session.objects.filter(cohort=source).prefetch_related("invited_roles")
+        )
         audit_log(
             actor=actor,
             action="cohort.create_next",
@@ -192,9 +230,90 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
                 "from": source.pk,
                 "milestones": len(milestones),
                 "juries": juries,
+                "sessions_to_confirm": len(drafts),
+                "attendance_rule_to_confirm": rule,
             },
         )
     return new
+
+
+def copied_session_confirm(*, draft: DraftSession, actor: User):
+    """A session copied from last year becomes a session of the cohort (as planned then; the
+    coordinator edits it like any other)."""
+    from sessions.services import SessionData, session_create
+
+    with transaction.atomic():
+        draft = (
+            DraftSession.objects.select_for_update()
+            .select_related("cohort__programme")
+            .filter(pk=draft.pk)
+            .first()
+        )
+        if draft is None:
+            raise DomainError(_("This copied session has already been confirmed or set aside."))
+        session = session_create(
+            cohort=draft.cohort,
+            actor=actor,
+            data=SessionData(
+                kind=draft.kind,
+                title=draft.title,
+                starts_at=draft.starts_at,
+                ends_at=draft.ends_at,
+                place=draft.place,
+                address=draft.address,
+                capacity=draft.capacity,
+                agenda=draft.agenda,
+                invited_roles=list(draft.invited_roles),
+            ),
+        )
+        draft.delete()
+    return session
+
+
+def copied_sessions_confirm_all(*, cohort: Cohort, actor: User) -> int:
+    """Every session copied from last year joins the calendar, or none does."""
+    with transaction.atomic():
+        drafts = list(DraftSession.objects.select_for_update().filter(cohort=cohort))
+        for draft in drafts:
+            copied_session_confirm(draft=draft, actor=actor)
+    return len(drafts)
+
+
+def copied_session_discard(*, draft: DraftSession, actor: User) -> None:
+    with transaction.atomic():
+        draft = (
+            DraftSession.objects.select_for_update()
+            .select_related("cohort__programme")
+            .filter(pk=draft.pk)
+            .first()
+        )
+        if draft is None:
+            return
+        audit_log(
+            actor=actor,
+            action="cohort.copied_session_discard",
+            obj=draft.cohort,
+            organisation=_org(draft.cohort),
+            before={"title": draft.title, "starts_at": draft.starts_at.isoformat()},
+        )
+        draft.delete()
+
+
+def copied_rule_confirm(*, cohort: Cohort, actor: User) -> int:
+    """The diploma attendance rule copied from last year applies to this cohort."""
+    from trophies.document_services import settings_for, settings_save
+
+    with transaction.atomic():
+        cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
+        rule = cohort.attendance_rule_to_confirm
+        if rule is None:
+            raise DomainError(_("There is no copied attendance rule to confirm."))
+        doc_settings = settings_for(cohort)
+        doc_settings.attendance_min_percent = rule
+        settings_save(doc_settings=doc_settings, actor=actor)
+        cohort.attendance_rule_to_confirm = None
+        cohort.save(update_fields=["attendance_rule_to_confirm"])
+    return rule
 
 
 def milestone_save(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("<int:pk>/next/", views.cohort_copy, name="cohort_copy"),
+    path("<int:pk>/copied/", views.cohort_copied, name="cohort_copied"),
     path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("<int:pk>/export.<str:fmt>", views.dashboard_export, name="dashboard_export"),
     path("<int:pk>/challenges/", views.cohort_challenges, name="cohort_challenges"),

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from challenges.models import Challenge, ChallengeStatus
@@ -255,8 +256,56 @@ def cohort_detail(request, pk: int):
             "my_enrolments": my_enrolments,
             "my_teams": selectors.teams_visible_to(request.user).filter(cohort=cohort)[:50],
             "milestone_form": forms.MilestoneForm() if manages else None,
+            "draft_sessions": list(cohort.draft_sessions.all()) if manages else [],
         },
     )
+
+
+@login_required
+@require_POST
+def cohort_copied(request, pk: int):
+    """Confirm or set aside what was copied from the previous cohort: ``confirm`` is
+    ``rule``, ``all`` or a copied session's id; ``discard`` a copied session's id."""
+    cohort = _managed_cohort(request, pk)
+    back = reverse("cohorts:cohort_detail", args=[cohort.pk])
+    confirm, discard = request.POST.get("confirm", ""), request.POST.get("discard", "")
+    drafts = cohort.draft_sessions.all()
+    try:
+        if confirm == "rule":
+            rule = services.copied_rule_confirm(cohort=cohort, actor=request.user)
+            messages.success(
+                request, _("The attendance rule of %(rule)s %% applies.") % {"rule": rule}
+            )
+        elif confirm == "all":
+            count = services.copied_sessions_confirm_all(cohort=cohort, actor=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s session has been added to the calendar.",
+                    "%(n)s sessions have been added to the calendar.",
+                    count,
+                )
+                % {"n": count},
+            )
+        elif confirm.isdigit() and len(confirm) < 12:
+            draft = get_object_or_404(drafts, pk=int(confirm))
+            session = services.copied_session_confirm(draft=draft, actor=request.user)
+            messages.success(
+                request,
+                _("The session “%(title)s” has been added to the calendar.")
+                % {"title": session.title},
+            )
+        elif discard.isdigit() and len(discard) < 12:
+            draft = get_object_or_404(drafts, pk=int(discard))
+            services.copied_session_discard(draft=draft, actor=request.user)
+            messages.success(
+                request, _("The copied session “%(title)s” has been set aside.") % {"title": draft}
+            )
+        else:
+            return HttpResponse(status=400)
+    except DomainError as exc:
+        return _refused(request, exc, back)
+    return redirect(back)
 
 
 @login_required

@@ -122,6 +122,9 @@ ROWS = {
     ),
     "cohorts:cohort_edit": Row(COORDINATOR_PAGE, kwargs=_cohort),
     "cohorts:cohort_copy": Row(COORDINATOR_POST, kwargs=_cohort, method="post"),
+    "cohorts:cohort_copied": Row(
+        COORDINATOR_POST, kwargs=_cohort, method="post", data=lambda w: {"confirm": "all"}
+    ),
     "cohorts:dashboard": Row(COORDINATOR_PAGE, kwargs=_cohort),
     "cohorts:dashboard_export": Row(
         COORDINATOR_PAGE, kwargs=lambda w: {"pk": w["cohorts_cohort"].pk, "fmt": "csv"}
