@@ -101,10 +101,25 @@ def challenge_create(request):
             form.add_error(None, exc.message)
         else:
             return _after_save(request, challenge)
+    title, question = form.data.get("title", "")[:120], form.data.get("question", "")[:300]
     return render(
         request,
         "challenges/form.html",
-        {"form": form, "challenge": None, "no_call": not calls},
+        {
+            "form": form,
+            "challenge": None,
+            "no_call": not calls,
+            # A form sent back with errors still compares the text already written.
+            "similar": similar_challenges(
+                user=request.user,
+                title=title,
+                question=question,
+                theme=form.data.get("theme", "")[:30],
+            )
+            if form.is_bound
+            else [],
+            "similar_searched": bool(title.strip() or question.strip()),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -186,3 +186,12 @@ def test_similar_panel_asks_for_a_title_only_when_there_is_none(world, login, pa
     assert "Aucun défi similaire dans les années précédentes de vos programmes." in unmatched
     # The form of a new challenge, before anything is typed, asks for the title.
     assert "Saisissez un titre" in client.get(reverse("challenges:create")).content.decode()
+    # A new challenge's form sent back with an error keeps comparing what was written.
+    response = client.post(
+        reverse("challenges:create"),
+        {"title": "Inscriptions à la piscine", "question": "", "municipality": ""},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Saisissez un titre" not in html
+    assert "Inscriptions à la piscine municipale" in html
