@@ -96,3 +96,78 @@ def test_commune_reaches_the_possibles_from_home_selects_one_and_goes_back(page,
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".kickoff-scenarios")).to_contain_text("3 scénarios de lancement")
     assert page.console_errors == []
+
+
+# --- The coordinator's side: the review queue (#12.12) and the next cohort (#12.9) -----------
+
+
+@pytest.fixture
+def coordinator_side():
+    from sessions.models import Session, SessionKind
+    from tests.challenges.factories import submitted
+
+    departement = OrganisationFactory(kind=OrganisationKind.DEPARTEMENT, name="Hauts-de-Seine")
+    town = OrganisationFactory(
+        kind=OrganisationKind.MUNICIPALITY, name="Nanterre", territory=departement
+    )
+    programme = ProgrammeFactory(organisation=departement, name="Curious Lab 92")
+    cohort = CohortFactory(programme=programme, year=2026, name="Curious Lab 2026-2027")
+    coordinator = member(
+        Role.COORDINATOR, departement, email="coordinator@example.org", first_name="Claire"
+    )
+    EmailAddress.objects.create(
+        user=coordinator, email=coordinator.email, verified=True, primary=True
+    )
+    submitted(call=cohort, municipality=town, title="Un kiosque citoyen")
+    submitted(call=cohort, municipality=town, title="Une piscine ouverte", status="accepted")
+    paris = timezone.get_default_timezone()
+    Session.objects.create(
+        cohort=cohort,
+        kind=SessionKind.WORKING,
+        title="Atelier prototypage",
+        starts_at=datetime.datetime(2026, 10, 27, 14, 0, tzinfo=paris),
+        ends_at=datetime.datetime(2026, 10, 27, 17, 0, tzinfo=paris),
+    )
+    return {"cohort": cohort, "coordinator": coordinator}
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour "))
+
+
+def test_review_queue_opens_on_what_needs_action_and_all_is_one_click_away(page, coordinator_side):
+    _sign_in(page, "coordinator@example.org")
+    page.get_by_role("main").get_by_role("link", name="Défis à examiner").click()
+    table = page.get_by_role("table", name="Défis à examiner")
+    expect(table.get_by_role("link", name="Un kiosque citoyen")).to_be_visible()
+    expect(table.get_by_role("link", name="Une piscine ouverte")).to_have_count(0)
+    page.get_by_role("link", name="Tous les défis").click()
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr").first).to_contain_text("Un kiosque citoyen")
+    expect(table.get_by_role("link", name="Une piscine ouverte")).to_be_visible()
+
+
+def test_next_cohort_lists_the_copied_sessions_to_confirm(page, coordinator_side):
+    from sessions.models import Session
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    _sign_in(page, "coordinator@example.org")
+    page.get_by_role("main").get_by_role("link", name="Promotions").click()
+    page.get_by_role("link", name="Curious Lab 2026-2027").click()
+    page.get_by_role("button", name="Créer la promotion suivante à partir de celle-ci").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Curious Lab 2027-2028")
+    drafts = page.get_by_role("region", name="Copié de la promotion précédente : à confirmer")
+    row = drafts.get_by_role("row", name=re.compile("Atelier prototypage"))
+    expect(row).to_contain_text("27/10/2027 14:00")
+    row.get_by_role("button", name="Confirmer").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "La séance « Atelier prototypage » a été ajoutée au calendrier."
+    )
+    expect(page.get_by_role("region", name=re.compile("à confirmer"))).to_have_count(0)
+    new = Session.objects.get(cohort__year=2027)
+    local = timezone.localtime(new.starts_at, timezone.get_default_timezone())
+    assert (local.month, local.day, local.hour) == (10, 27, 14)
