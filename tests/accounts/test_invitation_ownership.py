@@ -116,7 +116,7 @@ def test_service_refuses_an_account_without_the_invited_address(world):
     from curiouslab.errors import DomainError
 
     invitation = _invitation(world, Role.COORDINATOR)
-    with pytest.raises(DomainError, match="another address"):
+    with pytest.raises(DomainError, match="une autre adresse"):
         invitation_accept(invitation=invitation, user=world.a.people["municipal_staff"])
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
