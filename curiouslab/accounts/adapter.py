@@ -1,7 +1,12 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,6 +14,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_SIGNUP_OPEN
+
+    def get_client_ip(self, request) -> str:
+        # allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For has fewer entries
+        # than TRUSTED_PROXY_COUNT, i.e. when a request did not come through every proxy:
+        # count it under the address it came from instead.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For has fewer entries than TRUSTED_PROXY_COUNT")
+            return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
 
     def send_mail(self, template_prefix, email, context):
         # allauth's own messages (verification, password reset) go through the same Celery

@@ -148,3 +148,10 @@ def test_trusted_proxy_settings_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2 None"
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_request_that_skipped_a_proxy_is_counted_not_a_500(people, client):
+    """Two proxies configured, one entry in X-Forwarded-For: no 500, the sign-in proceeds."""
+    response = _sign_in(client, people["student"].email, PASSWORD, client_ip="203.0.113.7")
+    assert _signed_in(client, response)
