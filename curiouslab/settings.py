@@ -253,8 +253,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Curious Lab] "
-# Lockout is per account: five wrong passwords for one address lock that address for five
-# minutes, wherever they come from. The per-IP limits are wide, not a lockout: a closing
+# Lockout is per account: five wrong passwords for one address within five minutes lock that
+# address until the first of them is five minutes old, wherever they come from. The per-IP limits are wide, not a lockout: a closing
 # session has hundreds of voters signing in from one venue's address, and one person's typos
 # must never block the others. They only slow down someone spraying many accounts.
 ACCOUNT_RATE_LIMITS = {
