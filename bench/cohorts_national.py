@@ -56,6 +56,8 @@ def setup_django(database_url: str) -> None:
             "DATABASE_URL": database_url,
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production"),
             "DEBUG": "false",
+            "ADMIN_URL": "bench-admin-not-public/",
+            "MFA_ENCRYPTION_KEY": "YmVuY2gtb25seS1tZmEta2V5LW5vdC1zZWNyZXQhISE=",
             "MFA_REQUIRED_FOR_COORDINATORS": "false",
             "VAR_DIR": os.environ.get("VAR_DIR", str(ROOT / "var" / "bench")),
             "LOG_LEVEL": "WARNING",

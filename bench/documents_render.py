@@ -34,6 +34,8 @@ ENV = {
     "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     "VAR_DIR": os.environ.get("VAR_DIR", str(Path(tempfile.gettempdir()) / "cl-bench-documents")),
     "DEBUG": "false",  # as in production: no query log kept in the workers
+    "ADMIN_URL": "bench-admin-not-public/",
+    "MFA_ENCRYPTION_KEY": "YmVuY2gtb25seS1tZmEta2V5LW5vdC1zZWNyZXQhISE=",
     "SECRET_KEY": "bench-documents-" + uuid.uuid4().hex,
     "MFA_REQUIRED_FOR_COORDINATORS": "false",
     "CELERY_TASK_ALWAYS_EAGER": "false",

@@ -399,6 +399,8 @@ def main() -> int:
         "DATABASE_URL": f"{args.pg}/{args.db}",
         "REDIS_URL": args.redis,
         "DEBUG": "false",
+        "ADMIN_URL": "bench-admin-not-public/",
+        "MFA_ENCRYPTION_KEY": "YmVuY2gtb25seS1tZmEta2V5LW5vdC1zZWNyZXQhISE=",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "VAR_DIR": tempfile.mkdtemp(prefix="curiouslab-jury-bench-"),

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("VAR_DIR", str(Path(tempfile.gettempdir()) / "bench-sessions"))
 os.environ.setdefault("DEBUG", "false")
+# Production requires these two (README, Configuration); the bench never opens the admin.
+os.environ.setdefault("ADMIN_URL", "bench-admin-not-public/")
+os.environ.setdefault("MFA_ENCRYPTION_KEY", "YmVuY2gtb25seS1tZmEta2V5LW5vdC1zZWNyZXQhISE=")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
 

@@ -7,11 +7,15 @@ DATABASE_URL, REDIS_URL, EMAIL_URL, the storage variables and HTTPS=true (see RE
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +92,27 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "curiouslab.urls"
-ADMIN_URL = env_str("ADMIN_URL", "admin/")
+# --- Admin ----------------------------------------------------------------------------------
+# The admin's address is not guessable in production: ADMIN_URL is required when DEBUG is false,
+# a path of letters, digits, "-" and "_" ending with "/", at least 16 characters long. Its
+# sign-in goes through allauth (curiouslab/urls.py), so rate limits and TOTP apply.
+ADMIN_URL = env_str("ADMIN_URL", "admin/" if DEBUG or TESTING else "")
+if not ADMIN_URL:
+    raise ImproperlyConfigured(
+        "The environment variable ADMIN_URL is required when DEBUG is false: a path that is "
+        'hard to guess, e.g. the output of: python -c "import secrets; '
+        "print(secrets.token_urlsafe(16) + '/')\""
+    )
+if not re.fullmatch(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*/", ADMIN_URL):
+    raise ImproperlyConfigured(
+        f"The environment variable ADMIN_URL={ADMIN_URL!r} must be a path of letters, digits, "
+        "'-' and '_' ending with '/' (no leading '/')."
+    )
+if not (DEBUG or TESTING) and len(ADMIN_URL.replace("/", "")) < 16:
+    raise ImproperlyConfigured(
+        f"The environment variable ADMIN_URL={ADMIN_URL!r} is too easy to guess: use at "
+        "least 16 characters, e.g. secrets.token_urlsafe(16)."
+    )
 WSGI_APPLICATION = "curiouslab.wsgi.application"
 ASGI_APPLICATION = "curiouslab.asgi.application"
 
@@ -229,18 +253,55 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Curious Lab] "
+# Lockout is per account: five wrong passwords for one address within five minutes lock that
+# address until the first of them is five minutes old, wherever they come from. The per-IP limits are wide, not a lockout: a closing
+# session has hundreds of voters signing in from one venue's address, and one person's typos
+# must never block the others. They only slow down someone spraying many accounts.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
-    "login": "30/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "login_failed": "100/5m/ip,5/5m/key",
+    "login": "600/m/ip",
+    "reset_password": "60/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The client's address, for the per-IP limits: behind TRUSTED_PROXY_COUNT proxies of ours,
+# the entry of X-Forwarded-For that the outermost of them wrote (entries further left are the
+# client's own and can be forged); or the header TRUSTED_CLIENT_IP_HEADER (e.g. X-Real-IP)
+# that the proxy sets. With neither, REMOTE_ADDR: then every visitor behind a proxy shares
+# the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
 # Sign-up is closed: people join through an invitation (curiouslab.accounts.invitations).
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Curious Lab"
+# TOTP secrets and recovery-code seeds are stored encrypted (Fernet) with MFA_ENCRYPTION_KEY:
+# one key, or several separated by commas during a rotation, the newest first (it encrypts;
+# all of them decrypt). See README, "Rotating the MFA key".
+MFA_ADAPTER = "curiouslab.accounts.adapter.MFAAdapter"
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEY", [])
+if not MFA_ENCRYPTION_KEYS:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "The environment variable MFA_ENCRYPTION_KEY is required when DEBUG is false: "
+            'a Fernet key, e.g. the output of: python -c "from cryptography.fernet import '
+            'Fernet; print(Fernet.generate_key().decode())"'
+        )
+    # Development and tests only: a key derived from SECRET_KEY.
+    MFA_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"mfa:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+for _key in MFA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "The environment variable MFA_ENCRYPTION_KEY holds a value that is not a Fernet key "
+            "(32 bytes, url-safe base64)."
+        ) from None
 # Coordinators must set up a second factor before using the platform when this is on.
 MFA_REQUIRED_FOR_COORDINATORS = env_bool("MFA_REQUIRED_FOR_COORDINATORS", not (DEBUG or TESTING))
+# Staff (the Django admin) must have one whenever DEBUG is off: not a setting to turn off.
+MFA_REQUIRED_FOR_STAFF = not (DEBUG or TESTING)
 COORDINATOR_IDLE_TIMEOUT = env_int("COORDINATOR_IDLE_TIMEOUT", 30 * 60, minimum=60)
 INVITATION_VALIDITY = timedelta(days=env_int("INVITATION_VALIDITY_DAYS", 14, minimum=1))
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
@@ -308,6 +369,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", False)
+# Production runs behind TLS: `check --deploy` fails without HTTPS=true (curiouslab.accounts
+# .checks) unless ALLOW_HTTP=true says that plain HTTP is deliberate (e.g. a closed network);
+# the warnings about HTTPS-only settings are then silenced.
+ALLOW_HTTP = env_bool("ALLOW_HTTP", False)
+if HTTPS and ALLOW_HTTP:
+    raise ImproperlyConfigured(
+        "The environment variables HTTPS=true and ALLOW_HTTP=true contradict each other: set one."
+    )
+if ALLOW_HTTP:
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

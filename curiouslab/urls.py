@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,11 @@ from django.views.i18n import set_language
 
 from curiouslab import views as project_views
 from curiouslab.accounts import views as account_views
+
+# The admin is no side door: its sign-in page sends visitors to allauth's (rate limits, second
+# factor), and refuses signed-in people who are not staff (allauth's documented recipe). Staff
+# without TOTP are sent to set it up in production (CoordinatorSecurityMiddleware).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", account_views.home, name="home"),

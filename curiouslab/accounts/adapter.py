@@ -1,5 +1,12 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,6 +14,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return settings.ACCOUNT_SIGNUP_OPEN
+
+    def get_client_ip(self, request) -> str:
+        # allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For has fewer entries
+        # than TRUSTED_PROXY_COUNT, i.e. when a request did not come through every proxy:
+        # count it under the address it came from instead.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For has fewer entries than TRUSTED_PROXY_COUNT")
+            return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
 
     def send_mail(self, template_prefix, email, context):
         # allauth's own messages (verification, password reset) go through the same Celery
@@ -19,3 +36,26 @@ class AccountAdapter(DefaultAccountAdapter):
         html = next((c for c, t in getattr(msg, "alternatives", []) if t == "text/html"), None)
         kwargs = {"to": list(msg.to), "subject": msg.subject, "body": msg.body, "html": html}
         transaction.on_commit(lambda: send_email.delay(**kwargs))
+
+
+# Marks a value encrypted by MFAAdapter. A value without it is a secret stored in clear before
+# encryption was turned on: it is still read, and `manage.py encrypt_mfa_secrets` encrypts it.
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def mfa_fernet() -> MultiFernet:
+    """The keys of MFA_ENCRYPTION_KEYS: the first encrypts, every one of them decrypts."""
+    return MultiFernet([Fernet(key) for key in settings.MFA_ENCRYPTION_KEYS])
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted with MFA_ENCRYPTION_KEY."""
+
+    def encrypt(self, text: str) -> str:
+        return ENCRYPTED_PREFIX + mfa_fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            return encrypted_text  # stored in clear before encryption was turned on
+        token = encrypted_text.removeprefix(ENCRYPTED_PREFIX).encode()
+        return mfa_fernet().decrypt(token).decode()

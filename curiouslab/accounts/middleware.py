@@ -55,13 +55,22 @@ IDLE_STAMP_EVERY = 60
 class CoordinatorSecurityMiddleware:
     """Coordinators' sessions expire after COORDINATOR_IDLE_TIMEOUT seconds without a
     request; when MFA_REQUIRED_FOR_COORDINATORS is on, a coordinator without an authenticator
-    is sent to set one up before anything else."""
+    is sent to set one up before anything else, and so is a staff member (the Django admin)
+    when MFA_REQUIRED_FOR_STAFF is on (whenever DEBUG is off)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
+        if (
+            user.is_authenticated
+            and user.is_staff
+            and settings.MFA_REQUIRED_FOR_STAFF
+            and not request.path.startswith(_MFA_SETUP_ALLOWED)
+            and not has_totp(user)
+        ):
+            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
         if user.is_authenticated and roles_for(user).has(Role.COORDINATOR):
             now = int(time.time())
             last = request.session.get(IDLE_KEY)

@@ -121,6 +121,16 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
+def invitation_owned_by(*, invitation: Invitation, user: User) -> bool:
+    """Whether ``user`` owns the invited address: one of their addresses, verified. An
+    invitation link can be forwarded; the role goes to the address it was sent to."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
 def invitation_accept(
     *,
     invitation: Invitation,
@@ -129,8 +139,9 @@ def invitation_accept(
     last_name: str = "",
     password: str | None = None,
 ) -> User:
-    """Accept ``invitation``: link it to ``user`` (signed in), or create the account when
-    nobody has the invited address yet. The invited address counts as verified."""
+    """Accept ``invitation``: link it to ``user`` (signed in, owning the invited address), or
+    create the account when nobody has the invited address yet; the address of an account
+    created here counts as verified, since the link was sent to it."""
     from allauth.account.models import EmailAddress
 
     with transaction.atomic():
@@ -158,9 +169,9 @@ def invitation_accept(
             EmailAddress.objects.create(
                 user=user, email=invitation.email, primary=True, verified=True
             )
-        else:
-            EmailAddress.objects.filter(user=user, email__iexact=invitation.email).update(
-                verified=True
+        elif not invitation_owned_by(invitation=invitation, user=user):
+            raise DomainError(
+                _("This invitation was sent to another address: sign in with that account.")
             )
         membership, created = Membership.objects.get_or_create(
             user=user,

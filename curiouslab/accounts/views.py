@@ -19,6 +19,7 @@ from curiouslab.accounts.services import (
     invitable_roles,
     invitation_accept,
     invitation_create,
+    invitation_owned_by,
     invitation_revoke,
 )
 from curiouslab.errors import DomainError
@@ -109,6 +110,14 @@ def invitation_accept_view(request, token: str):
             request, "accounts/invitation_unusable.html", {"invitation": invitation}, status=410
         )
     user = request.user if request.user.is_authenticated else None
+    if user is not None and not invitation_owned_by(invitation=invitation, user=user):
+        # Signed in with another account: the role goes to the invited address only.
+        return render(
+            request,
+            "accounts/invitation_wrong_account.html",
+            {"invitation": invitation},
+            status=403,
+        )
     from curiouslab.accounts.models import User
 
     account_exists = user is None and User.objects.filter(email__iexact=invitation.email).exists()

@@ -74,9 +74,10 @@ ROWS = {
         kwargs=lambda w: {"pk": w["invitation_a"].pk},
         method="post",
     ),
-    # The token is the secret: anyone holding the link sees the invitation.
+    # The token is the secret: anyone holding the link sees the invitation; a signed-in
+    # account that does not own the invited address is told so (and offered to sign out).
     "accounts:invitation_accept": Row(
-        EVERYONE_OK, kwargs=lambda w: {"token": w["invitation_a"].token}
+        {"anonymous": 200, "default": 403}, kwargs=lambda w: {"token": w["invitation_a"].token}
     ),
     "accounts:audit_log": Row(
         {"anonymous": ANON_LOGIN, "coordinator": 200, "other_coordinator": 200, "default": 403}

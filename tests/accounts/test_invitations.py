@@ -154,6 +154,7 @@ def test_signed_in_user_accepting_invitation_gets_the_role_linked(world, login):
         role=Role.JUROR,
         invited_by=world.a.people["coordinator"],
     )
+    EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
     client = login(person)
     response = client.post(
         reverse("accounts:invitation_accept", kwargs={"token": invitation.token})

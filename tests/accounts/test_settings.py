@@ -38,6 +38,11 @@ def _manage(*args, env_vars: dict[str, str]):
         ("COORDINATOR_IDLE_TIMEOUT", "thirty"),
         ("STORAGE_BACKEND", "ftp"),
         ("SITE_URL", "curiouslab.example.org"),
+        ("TRUSTED_PROXY_COUNT", "one"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
+        ("MFA_ENCRYPTION_KEY", "not-a-fernet-key"),
+        ("ADMIN_URL", "/admin"),
+        ("ALLOW_HTTP", "perhaps"),
     ],
 )
 def test_settings_refuse_malformed_value_naming_the_variable(variable, value):
@@ -62,6 +67,8 @@ def test_deploy_check_passes_with_production_values():
         "HTTPS": "true",
         "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
         "MFA_REQUIRED_FOR_COORDINATORS": "true",
+        "ADMIN_URL": "k3Xq9-vTz0LwPe7R/admin/",
+        "MFA_ENCRYPTION_KEY": "jE2fOkuKVa7QvU6v3b5XW9lq8mK0cXf3l1sYqQ2b9Zc=",
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env_vars=production)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -74,7 +81,13 @@ def test_deploy_check_fails_without_https():
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_vars={"DEBUG": "false", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"},
+        env_vars={
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "example.org",
+            "ADMIN_URL": "k3Xq9-vTz0LwPe7R/admin/",
+            "MFA_ENCRYPTION_KEY": "jE2fOkuKVa7QvU6v3b5XW9lq8mK0cXf3l1sYqQ2b9Zc=",
+        },
     )
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout  # no HSTS
