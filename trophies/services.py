@@ -352,16 +352,19 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
         elif status == JuryStatus.CLOSED:
             locked.closed_at = now
             fields.append("closed_at")
+            _log_sealed_marks(locked, actor)
         elif status == JuryStatus.PUBLISHED:
             results = results_for(locked)
             decisions = decide_awards(results, list(locked.categories.select_related("criterion")))
-            problems = [d for d in decisions if d.problem]
+            problems = [d for d in decisions if d.problem and not d.set_aside]
             if problems:
                 raise DomainError(
                     _("Results cannot be published: %(category)s — %(problem)s")
                     % {"category": problems[0].category.name, "problem": problems[0].problem}
                 )
             for d in decisions:
+                if d.set_aside:
+                    continue
                 if Award.objects.filter(
                     cohort_id=locked.cohort_id, category=d.category.name, rank=1
                 ).exists():
@@ -403,6 +406,81 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
                 after={"excluded": _exclusions_snapshot(locked)},
             )
     return locked
+
+
+def _log_sealed_marks(jury: Jury, actor: User) -> None:
+    """When the vote closes, the marks can no longer change: write them to the audit log, one
+    entry per juror with every mark and comment, and the audience's votes per project."""
+    from django.db.models import Count
+
+    members = {m.pk: m for m in jury.members.all()}
+    sheets: dict[int, list[dict]] = {pk: [] for pk in members}
+    for mid, fid, cid, value, comment in (
+        Score.objects.filter(jury=jury)
+        .order_by("member_id", "finalist_id", "criterion_id")
+        .values_list("member_id", "finalist_id", "criterion_id", "value", "comment")
+    ):
+        sheets.setdefault(mid, []).append(
+            {"finalist": fid, "criterion": cid, "value": value, "comment": comment}
+        )
+    entries = [
+        audit_entry(
+            actor=actor,
+            action="jury.marks",
+            obj=members[mid],
+            organisation=_org(jury),
+            after={"jury": jury.pk, "marks": marks},
+        )
+        for mid, marks in sheets.items()
+        if marks and mid in members
+    ]
+    if jury.audience_award:
+        votes = dict(
+            jury.audience_votes.values("finalist_id")
+            .annotate(n=Count("id"))
+            .values_list("finalist_id", "n")
+        )
+        entries.append(
+            audit_entry(
+                actor=actor,
+                action="jury.audience_votes",
+                obj=jury,
+                organisation=_org(jury),
+                after={"votes": {str(fid): n for fid, n in sorted(votes.items())}},
+            )
+        )
+    audit_log_many(entries)
+
+
+def category_set_aside(*, category: AwardCategory, reason: str, actor: User) -> AwardCategory:
+    """Set aside an award category that no project can receive (an audience prize without an
+    audience vote, a place nobody holds), with the reason the procès-verbal records. While the
+    vote is open or closed, before publication."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for setting this award aside."))
+    jury = category.jury
+    with transaction.atomic():
+        locked = Jury.objects.select_for_update().get(pk=jury.pk)
+        if locked.status not in (JuryStatus.OPEN, JuryStatus.CLOSED):
+            raise DomainError(
+                _("An award can be set aside while the vote is open or closed, before publishing.")
+            )
+        category = AwardCategory.objects.select_for_update().get(pk=category.pk)
+        before = snapshot(category, ["set_aside_reason"])
+        category.set_aside_reason = reason[:1000]
+        category.set_aside_at = timezone.now()
+        category.set_aside_by = actor
+        category.save(update_fields=["set_aside_reason", "set_aside_at", "set_aside_by"])
+        audit_log(
+            actor=actor,
+            action="jury.category_set_aside",
+            obj=category,
+            organisation=_org(jury),
+            before=before,
+            after=snapshot(category, ["set_aside_reason"]),
+        )
+    return category
 
 
 def conflict_declare(*, member: JuryMember, finalist: Finalist, reason: str, actor: User):
@@ -619,7 +697,7 @@ def score_sheet_save(
             )
         existing = {s.criterion_id: s for s in _scores_for_scoring(member.pk, finalist.pk)}
         writes: list[Score] = []
-        before: dict[int, dict | None] = {}
+        before: dict[int, bool | None] = {}
         for cid, (value, comment) in marks.items():
             old = existing.get(cid)
             comment = (comment or "").strip()
@@ -629,7 +707,7 @@ def score_sheet_save(
                 value = old.value
             if old is not None and old.value == value and old.comment == comment:
                 continue
-            before[cid] = None if old is None else {"value": old.value, "comment": old.comment}
+            before[cid] = None if old is None else True
             writes.append(
                 Score(
                     jury=jury,
@@ -647,6 +725,8 @@ def score_sheet_save(
                 # Related objects already at hand: the audit entry's text costs no query.
                 score.member, score.finalist = member, finalist
                 score.criterion = criteria[score.criterion_id]
+                # Sealed: who changed which mark, when; never the mark or the comment, which
+                # the log receives when the vote closes (see curiouslab/audit.py).
                 entries.append(
                     audit_entry(
                         actor=actor,
@@ -655,8 +735,7 @@ def score_sheet_save(
                         else "score.update",
                         obj=score,
                         organisation=_org(jury),
-                        before=before[score.criterion_id],
-                        after={"value": score.value, "comment": score.comment},
+                        after={"criterion": score.criterion_id},
                     )
                 )
             audit_log_many(entries)  # one INSERT for the whole sheet
@@ -712,12 +791,13 @@ def audience_vote_cast(*, jury: Jury, finalist: Finalist, user: User) -> Audienc
                 raise DomainError(_("Only people present at the closing session may vote."))
             _refuse_unless_open(status)
             vote = AudienceVote.objects.create(jury=jury, finalist=finalist, user=user)
+            # Sealed like the marks: that this person voted, not for whom.
             audit_log(
                 actor=user,
                 action="jury.audience_vote",
                 obj=vote,
                 organisation=_org(jury),
-                after={"finalist": finalist.pk},
+                object_repr=str(user),
             )
     except IntegrityError:
         raise DomainError(_("You have already voted: one vote per person.")) from None
