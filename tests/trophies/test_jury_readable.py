@@ -52,9 +52,8 @@ def test_ranking_on_the_scale_with_the_normalised_figure_explained(world, as_use
         as_user(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
     )
     assert "Moyenne pondérée (sur 5)" in page and "Résultat normalisé" in page
-    assert re.search(
-        r"<td>1</td> <td><strong>%s</strong>.*?</td> <td>4,50</td>" % re.escape(f1.team.name), page
-    )
+    name = re.escape(f1.team.name)
+    assert re.search(rf"<td>1</td> <td><strong>{name}</strong>.*?</td> <td>4,50</td>", page)
     assert "Le résultat normalisé, qui fait le classement, compare chaque note" in page
 
 
