@@ -54,6 +54,17 @@ def juries_of_juror(user) -> QuerySet[Jury]:
     ).select_related("cohort__programme", "closing_session")
 
 
+def juries_chaired_by(user) -> QuerySet[Jury]:
+    """Juries the user chairs, as a coordinator or a juror of the jury's organisation."""
+    if not user.is_authenticated:
+        return Jury.objects.none()
+    r = roles_for(user)
+    orgs = r.orgs(Role.COORDINATOR) | r.orgs(Role.JUROR)
+    return Jury.objects.filter(
+        chair=user, cohort__programme__organisation_id__in=orgs
+    ).select_related("cohort__programme", "closing_session")
+
+
 def seats_of_juror(user) -> QuerySet[JuryMember]:
     """The user's seats, with their juries, on the same terms as ``juries_of_juror``."""
     if not user.is_authenticated:

@@ -42,6 +42,7 @@ JURY_FIELDS = [
     "normalisation",
     "tie_break",
     "audience_award",
+    "chair",
 ]
 TRANSITIONS = {
     JuryStatus.SETUP: {JuryStatus.OPEN},
@@ -52,6 +53,21 @@ TRANSITIONS = {
 
 def _org(jury: Jury) -> int:
     return jury.cohort.programme.organisation_id
+
+
+def _validate_chair(data: dict, cohort: Cohort) -> None:
+    """The chair is a coordinator or a juror of the jury's organisation (not necessarily the
+    coordinator who created the jury)."""
+    chair = data.get("chair")
+    if chair is None:
+        return
+    held = Membership.objects.active().filter(
+        user=chair,
+        organisation_id=cohort.programme.organisation_id,
+        role__in=[Role.COORDINATOR, Role.JUROR],
+    )
+    if not held.exists():
+        raise DomainError(_("The chair must be a coordinator or a juror of the organisation."))
 
 
 def _validate_settings(data: dict) -> None:
@@ -70,8 +86,11 @@ def jury_create(*, cohort: Cohort, actor: User, **data) -> Jury:
     session = data.get("closing_session")
     if session is not None and session.cohort_id != cohort.id:
         raise DomainError(_("Choose a closing session of the cohort."))
+    _validate_chair(data, cohort)
+    if data.get("chair") is None:
+        data["chair"] = actor
     with transaction.atomic():
-        jury = Jury.objects.create(cohort=cohort, chair=actor, **data)
+        jury = Jury.objects.create(cohort=cohort, **data)
         audit_log(
             actor=actor,
             action="jury.create",
@@ -95,6 +114,9 @@ def jury_update(*, jury: Jury, actor: User, **data) -> Jury:
     session = data.get("closing_session")
     if session is not None and session.cohort_id != jury.cohort_id:
         raise DomainError(_("Choose a closing session of the cohort."))
+    _validate_chair(data, jury.cohort)
+    if "chair" in data and data["chair"] is None:
+        data["chair"] = jury.chair or actor
     with transaction.atomic():
         locked = _lock_for_setup(jury)
         before = snapshot(locked, JURY_FIELDS)

@@ -41,6 +41,7 @@ from trophies.selectors import (
     finalist_deliverables,
     finalist_files,
     finalists_of,
+    juries_chaired_by,
     juries_managed_by,
     juries_of_juror,
     live_progress,
@@ -51,6 +52,11 @@ from trophies.selectors import (
 )
 
 PAGE_SIZE = 20
+
+
+def _juries_taking_part(user):
+    """Juries the user manages, sits on or chairs."""
+    return (juries_managed_by(user) | juries_of_juror(user) | juries_chaired_by(user)).distinct()
 
 
 def _managed(request, pk: int):
@@ -421,9 +427,7 @@ def category_set_aside(request, pk: int, category_pk: int):
 def jury_results(request, pk: int):
     from trophies.jury_results import decide_awards, results_for
 
-    jury = get_object_or_404(
-        (juries_managed_by(request.user) | juries_of_juror(request.user)).distinct(), pk=pk
-    )
+    jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
     if not request.user.has_perm("trophies.view_results", jury):
         messages.info(request, _("The ranking appears when voting closes."))
         if request.user.has_perm("trophies.manage_jury", jury):
@@ -439,8 +443,7 @@ def jury_results(request, pk: int):
         "can_manage": can_manage,
         "can_set_aside": can_manage and jury.status == JuryStatus.CLOSED,
         "blocked": [d for d in decisions if d.problem and not d.set_aside],
-        "can_cast": request.user.has_perm("trophies.publish_jury", jury)
-        and "chair" in jury.tie_break,
+        "can_cast": request.user.has_perm("trophies.cast_vote", jury) and "chair" in jury.tie_break,
     }
     return render(request, "trophies/jury/results.html", context)
 
@@ -448,7 +451,10 @@ def jury_results(request, pk: int):
 @login_required
 @require_POST
 def casting_vote(request, pk: int, finalist_pk: int):
-    jury = _managed(request, pk)
+    """The chair's casting vote (or a coordinator's, on the chair's word)."""
+    jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
+    if not request.user.has_perm("trophies.cast_vote", jury):
+        raise Http404
     finalist = get_object_or_404(Finalist, jury=jury, pk=finalist_pk)
     try:
         services.casting_vote_cast(jury=jury, finalist=finalist, actor=request.user)
