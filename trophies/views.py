@@ -145,6 +145,7 @@ def jury_detail(request, pk: int):
         "juror_form": JurorForm(),
         "finalist_form": FinalistForm(teams=teams_for_finalists(jury)),
         "category_form": CategoryForm(jury=jury),
+        "unattainable": _unattainable(jury) if jury.is_open else [],
     }
     return render(request, "trophies/jury/detail.html", context)
 

@@ -188,3 +188,15 @@ def test_demo_jury_closes_publishes_and_gives_its_report_without_moving_a_sessio
     text = " ".join(pdf_text(report.content).split())
     assert "Pas de vote du public pendant la démonstration." in text
     assert "L'idée la plus originale de la promotion." in text or "Chiffrage sérieux" in text
+
+
+def test_the_jury_page_reports_an_unattainable_award_while_voting(world, as_user):
+    jury, _m, _f, _c = ready_jury(world.a.cohort, finalists=2)
+    third = AwardCategory.objects.create(
+        jury=jury, name="Troisième prix", basis="ranking", position=3
+    )
+    page = text_of(
+        as_user(world.a.people["coordinator"]).get(reverse("trophies:jury_detail", args=[jury.pk]))
+    )
+    assert "Troisième prix</strong> : Il y a moins de finalistes que ce rang." in page
+    assert reverse("trophies:category_set_aside", args=[jury.pk, third.pk]) in page
