@@ -1,4 +1,9 @@
-"""One helper to write the audit log, in the same transaction as the change it records."""
+"""One helper to write the audit log, in the same transaction as the change it records.
+
+Every coordinator of the organisation reads the log. So entries about a secret vote carry no
+secret: a juror's mark is recorded as "who changed which criterion of which project, when",
+without the mark or the comment, and the marks and comments are written to the log once the
+vote is closed and they can no longer change (``trophies.services.jury_transition``)."""
 
 from __future__ import annotations
 
@@ -45,6 +50,7 @@ def audit_log(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    object_repr: str | None = None,
 ) -> AuditLogEntry:
     """Record that ``actor`` did ``action`` to ``obj``. Must run inside the transaction of the
     change (``transaction.atomic``), so that the entry and the change land or fail together."""
@@ -56,6 +62,7 @@ def audit_log(
         before=before,
         after=after,
         reason=reason,
+        object_repr=object_repr,
     )
     _require_transaction()
     entry.save(force_insert=True)
@@ -71,15 +78,17 @@ def audit_entry(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",
+    object_repr: str | None = None,
 ) -> AuditLogEntry:
-    """An unsaved entry, for ``audit_log_many``."""
+    """An unsaved entry, for ``audit_log_many``. ``object_repr`` replaces ``str(obj)`` as the
+    entry's text of the object."""
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     return AuditLogEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
+        object_repr=(str(obj) if object_repr is None else object_repr)[:255],
         organisation_id=org_id,
         before=_jsonable(before),
         after=_jsonable(after),

@@ -1,6 +1,9 @@
 """Demo seed of the jury (issue #6): the 2026-2027 closing session's jury, with three jurors,
 five finalists, five criteria, one declared conflict and voting open, so that the demo juror
-can vote right away. Idempotent."""
+can vote right away. The two other jurors have scored every project they may score, with a
+few comments, so that the coordinator can close the vote (the confirmation names the demo
+juror, who has not finished), publish once the audience prize is set aside (nobody attends the
+closing session before it takes place) and download the procès-verbal. Idempotent."""
 
 from __future__ import annotations
 
@@ -63,6 +66,21 @@ LEVELS = {
         "Apport de chaque discipline et de chaque école au projet.",
         ["Aucune", "Faible", "Inégale", "Bonne", "Très bonne", "Exemplaire"],
     ),
+}
+# The marks of the two jurors who have already voted, per finalist (in order) and criterion:
+# a clear ranking and a clear innovation prize, whatever the normalisation.
+DEMO_MARKS = [
+    [5, 4, 4, 3, 5],
+    [4, 5, 3, 4, 4],
+    [3, 3, 5, 2, 3],
+    [2, 2, 2, 5, 2],
+    [1, 1, 1, 1, 1],
+]
+DEMO_COMMENTS = {
+    (0, 0): "Répond exactement à la demande de la commune, avec ses habitants.",
+    (1, 1): "L'idée la plus originale de la promotion.",
+    (2, 2): "Chiffrage sérieux, calendrier réaliste.",
+    (4, 3): "Le prototype reste à construire.",
 }
 TEAM_NAMES = [
     "Les Défricheurs",
@@ -185,8 +203,35 @@ def seed(ctx: DemoContext) -> None:
         jury.status = JuryStatus.OPEN
         jury.opened_at = timezone.now()
         jury.save(update_fields=["status", "opened_at"])
+    if jury.status == JuryStatus.OPEN:
+        _marks(jury, seats[1:], finalists, list(criteria.values()))
     ctx["jury"] = jury
     ctx.say(
         f"jury with {len(seats)} jurors, {len(finalists)} finalists, {len(criteria)} criteria; "
         f"status {jury.status}"
     )
+
+
+def _marks(jury, seats, finalists, criteria) -> None:
+    """The marks of the jurors who have already voted, on the pairs they may score; the
+    second juror is one point more lenient than the first."""
+    from trophies.models import Score
+    from trophies.selectors import exclusions_for
+
+    excluded = exclusions_for(jury, members=seats, finalists=finalists)
+    for lenient, seat in enumerate(seats):
+        for i, f in enumerate(finalists):
+            if (seat.pk, f.pk) in excluded:
+                continue
+            for j, c in enumerate(criteria):
+                value = min(DEMO_MARKS[i % len(DEMO_MARKS)][j] + lenient, jury.scale_max)
+                Score.objects.update_or_create(
+                    member=seat,
+                    finalist=f,
+                    criterion=c,
+                    defaults={
+                        "jury": jury,
+                        "value": value,
+                        "comment": DEMO_COMMENTS.get((i, j), "") if lenient == 0 else "",
+                    },
+                )

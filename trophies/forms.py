@@ -7,6 +7,18 @@ from curiouslab.errors import DomainError
 from sessions.models import Session, SessionKind
 from trophies.models import SCALE_LIMIT, AwardCategory, Normalisation, TieBreak
 
+
+def chair_candidates(organisations):
+    """Who may chair a jury: the coordinators and the jurors of its organisation."""
+    from curiouslab.accounts.models import Membership, Role, User
+
+    return User.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(organisation_id__in=organisations, role__in=[Role.COORDINATOR, Role.JUROR])
+        .values("user_id")
+    ).order_by("last_name", "first_name", "email")
+
+
 STEP_CHOICES = [("", _("—"))] + list(TieBreak.choices)
 
 
@@ -32,6 +44,15 @@ class JuryForm(forms.Form):
     audience_award = forms.BooleanField(
         label=_("Audience award: people present at the closing session vote"), required=False
     )
+    chair = forms.ModelChoiceField(
+        label=_("Chair of the jury"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "A coordinator or a juror of the organisation; you, when left empty. The chair "
+            "casts the deciding vote in a tie and signs the report."
+        ),
+    )
 
     def __init__(self, *args, cohorts, jury=None, **kwargs):
         if jury is not None:
@@ -44,6 +65,7 @@ class JuryForm(forms.Form):
                 "comment_required": jury.comment_required,
                 "normalisation": jury.normalisation,
                 "audience_award": jury.audience_award,
+                "chair": jury.chair_id,
             }
             for i, step in enumerate(jury.tie_break[:3], start=1):
                 initial[f"tie_break_{i}"] = step
@@ -55,6 +77,9 @@ class JuryForm(forms.Form):
         ).select_related("cohort")
         if jury is not None:
             self.fields["cohort"].disabled = True
+        self.fields["chair"].queryset = chair_candidates(
+            cohorts.values("programme__organisation_id")
+        )
 
     def clean(self):
         data = super().clean()
@@ -83,6 +108,7 @@ class JuryForm(forms.Form):
             "normalisation": d["normalisation"],
             "tie_break": d["tie_break"],
             "audience_award": d["audience_award"],
+            "chair": d["chair"],
         }
 
 

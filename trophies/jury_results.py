@@ -6,6 +6,12 @@ For each project and each juror with a complete sheet: the weighted mean of the 
 so that a strict and a lenient juror weigh the same. The project's result is the mean of
 its jurors' weighted means; the spread is their (population) standard deviation. Projects
 with the same result are separated by the tie-break chain declared before voting.
+
+Beside the result, each project has its mean on the criteria's own scale (the mean of its
+jurors' weighted means of the raw marks, e.g. out of 5), which is what a municipal jury reads;
+with z-scores the result is the normalised figure the ranking follows. The jurors disagree on
+a project when their weighted means are further apart than a quarter of the scale
+(``DISAGREEMENT_SHARE``): 1.25 points on a 0–5 scale, 5 points on a 0–20 scale.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from django.utils.translation import gettext as _
 from trophies.models import Criterion, Finalist, Jury, JuryMember, Normalisation, TieBreak
 
 PRECISION = 9  # results equal to this many decimals are a tie
+DISAGREEMENT_SHARE = 0.25  # jurors' weighted means further apart than this share of the scale
 
 
 def fmt(value: float | None, places: int = 2) -> str:
@@ -43,6 +50,7 @@ class JurorLine:
     marks: list[tuple[Criterion, int, float]]  # criterion, raw mark, value used
     weighted: float
     expression: str
+    raw_weighted: float = 0.0  # on the criteria's scale, whatever the normalisation
 
 
 @dataclass
@@ -59,6 +67,10 @@ class FinalistResult:
     rank: int | None = None
     tie_notes: list[str] = field(default_factory=list)
     unresolved_tie: bool = False
+    raw_score: float | None = None  # mean of the jurors' weighted means, on the scale
+    raw_range: float | None = None  # highest minus lowest juror's weighted mean, on the scale
+    disagreement: bool = False
+    comments: list[tuple[JuryMember, Criterion, str]] = field(default_factory=list)
 
     @property
     def key(self) -> float:
@@ -72,6 +84,14 @@ class Results:
     rows: list[FinalistResult]
     juror_stats: list[JurorStats]
     normalised: bool
+
+    @property
+    def disagreement_threshold(self) -> float:
+        return DISAGREEMENT_SHARE * (self.jury.scale_max - self.jury.scale_min)
+
+    @property
+    def disagreements(self) -> list[FinalistResult]:
+        return [r for r in self.rows if r.disagreement]
 
     @property
     def unresolved(self) -> list[FinalistResult]:
@@ -137,9 +157,16 @@ def compute(
                 continue
             triples = [(c, d[c.id], used(m.id, d[c.id])) for c in criteria]
             weighted = sum(c.weight * u for c, _v, u in triples) / total_weight
+            raw_weighted = sum(c.weight * v for c, v, _u in triples) / total_weight
             terms = " + ".join(f"{c.weight}×{fmt(u)}" for c, _v, u in triples)
             row.lines.append(
-                JurorLine(m, triples, weighted, f"({terms}) ÷ {total_weight} = {fmt(weighted)}")
+                JurorLine(
+                    m,
+                    triples,
+                    weighted,
+                    f"({terms}) ÷ {total_weight} = {fmt(weighted)}",
+                    raw_weighted,
+                )
             )
             for c, _v, u in triples:
                 per_criterion[c.id].append(u)
@@ -151,6 +178,11 @@ def compute(
                 f"({' + '.join(fmt(v) for v in values)}) ÷ {len(values)} = {fmt(row.score)}"
             )
             row.criterion_means = {cid: _mean(v) for cid, v in per_criterion.items()}
+            raw = [line.raw_weighted for line in row.lines]
+            row.raw_score = _mean(raw)
+            row.raw_range = max(raw) - min(raw)
+            threshold = DISAGREEMENT_SHARE * (jury.scale_max - jury.scale_min)
+            row.disagreement = len(raw) > 1 and round(row.raw_range, PRECISION) > threshold
         rows.append(row)
 
     ranked = _rank(rows, jury, criteria)
@@ -231,17 +263,18 @@ def results_for(jury: Jury) -> Results:
     finalists = finalists_of(jury)
     members = list(jury.members.select_related("user"))
     excluded = set(exclusions_for(jury, members=members, finalists=finalists))
-    scores = list(
+    marks = list(
         Score.objects.filter(jury=jury).values_list(
-            "member_id", "finalist_id", "criterion_id", "value"
+            "member_id", "finalist_id", "criterion_id", "value", "comment"
         )
     )
+    scores = [m[:4] for m in marks]
     audience = dict(
         jury.audience_votes.values("finalist_id")
         .annotate(n=Count("id"))
         .values_list("finalist_id", "n")
     )
-    return compute(
+    results = compute(
         jury=jury,
         criteria=criteria,
         finalists=finalists,
@@ -250,6 +283,17 @@ def results_for(jury: Jury) -> Results:
         excluded=excluded,
         audience=audience,
     )
+    # The jurors' comments, by project, in the order of the jurors and the criteria.
+    by_member = {m.id: (i, m) for i, m in enumerate(members)}
+    by_criterion = {c.id: (i, c) for i, c in enumerate(criteria)}
+    comments: dict[int, list] = defaultdict(list)
+    for mid, fid, cid, _value, comment in marks:
+        if comment.strip() and (mid, fid) not in excluded and cid in by_criterion:
+            comments[fid].append((by_member[mid], by_criterion[cid], comment.strip()))
+    for row in results.rows:
+        found = sorted(comments.get(row.finalist.id, []), key=lambda t: (t[0][0], t[1][0]))
+        row.comments = [(m, c, text) for (_i, m), (_j, c), text in found]
+    return results
 
 
 @dataclass
@@ -257,6 +301,10 @@ class Decision:
     category: object
     winner: FinalistResult | None
     problem: str = ""
+
+    @property
+    def set_aside(self) -> bool:
+        return self.category.is_set_aside
 
 
 def decide_awards(results: Results, categories) -> list[Decision]:
@@ -298,3 +346,23 @@ def decide_awards(results: Results, categories) -> list[Decision]:
         else:
             decisions.append(Decision(cat, top[0]))
     return decisions
+
+
+def unattainable_categories(jury: Jury, categories, *, finalists: int, audience_votes: int):
+    """Award categories that no project can receive as things stand, told without any mark
+    (so while the vote is open): an audience prize without an audience vote, a place in the
+    ranking beyond the number of finalists. (category, why) pairs, set-aside ones left out."""
+    from trophies.models import AwardCategory
+
+    found = []
+    for cat in categories:
+        if cat.is_set_aside:
+            continue
+        if cat.basis == AwardCategory.Basis.AUDIENCE:
+            if not jury.audience_award or jury.closing_session_id is None:
+                found.append((cat, _("This jury has no audience vote.")))
+            elif audience_votes == 0:
+                found.append((cat, _("Nobody has voted in the audience vote.")))
+        elif cat.basis == AwardCategory.Basis.RANKING and cat.position > finalists:
+            found.append((cat, _("There are fewer finalists than this place.")))
+    return found

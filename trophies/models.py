@@ -263,6 +263,18 @@ class AwardCategory(models.Model):
         related_name="+",
         verbose_name=_("criterion"),
     )
+    # A category that no project can receive (an audience prize without an audience vote) is
+    # set aside by the coordinator with a reason, recorded in the procès-verbal.
+    set_aside_reason = models.TextField(_("reason for setting aside"), blank=True)
+    set_aside_at = models.DateTimeField(_("set aside at"), null=True, blank=True)
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set aside by"),
+    )
 
     class Meta:
         verbose_name = _("award category")
@@ -274,6 +286,10 @@ class AwardCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_set_aside(self) -> bool:
+        return self.set_aside_at is not None
 
 
 class ConflictDeclaration(models.Model):
@@ -324,7 +340,9 @@ class Score(models.Model):
         indexes = [models.Index(fields=["jury", "member"])]
 
     def __str__(self) -> str:
-        return f"{self.member} · {self.finalist} · {self.criterion}: {self.value}"
+        # No mark here: this is the audit log's text of the object, readable while voting is
+        # open (see curiouslab/audit.py).
+        return f"{self.member} · {self.finalist} · {self.criterion}"
 
 
 class AudienceVote(models.Model):

@@ -27,6 +27,17 @@ def sits_on_jury(user, jury) -> bool:
 
 
 @rules.predicate
+def chairs_jury(user, jury) -> bool:
+    """The jury's chair, as long as they hold a coordinator or a juror role in its
+    organisation: not necessarily the coordinator who created the jury."""
+    if jury is None or not user.is_authenticated or jury.chair_id != user.pk:
+        return False
+    org = jury.cohort.programme.organisation_id
+    r = roles_for(user)
+    return org in r.orgs(Role.COORDINATOR) or org in r.orgs(Role.JUROR)
+
+
+@rules.predicate
 def jury_in_setup(user, jury) -> bool:
     return jury is not None and jury.status == JuryStatus.SETUP
 
@@ -59,7 +70,10 @@ rules.add_perm("trophies.open_jury", coordinates_jury & jury_in_setup)
 rules.add_perm("trophies.close_jury", coordinates_jury & jury_open)
 rules.add_perm("trophies.publish_jury", coordinates_jury & jury_closed)
 # The ranking stays hidden while voting is open, so that nobody is influenced.
+# The chair deliberates once voting is closed: they see the results and cast the deciding vote.
 rules.add_perm(
-    "trophies.view_results", (coordinates_jury & results_out) | (sits_on_jury & jury_published)
+    "trophies.view_results",
+    ((coordinates_jury | chairs_jury) & results_out) | (sits_on_jury & jury_published),
 )
+rules.add_perm("trophies.cast_vote", (coordinates_jury | chairs_jury) & jury_closed)
 rules.add_perm("trophies.score_jury", sits_on_jury & jury_open)

@@ -7,10 +7,19 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cohorts.models import CoachAssignment, Cohort, Programme, Team, TeamMember
+from cohorts.models import (
+    CoachAssignment,
+    Cohort,
+    DeliverableFile,
+    DeliverableVersion,
+    Milestone,
+    Programme,
+    Team,
+    TeamMember,
+)
 from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role
 from curiouslab.accounts.roles import roles_for
@@ -42,6 +51,17 @@ def juries_of_juror(user) -> QuerySet[Jury]:
     orgs = roles_for(user).orgs(Role.JUROR)
     return Jury.objects.filter(
         members__user=user, cohort__programme__organisation_id__in=orgs
+    ).select_related("cohort__programme", "closing_session")
+
+
+def juries_chaired_by(user) -> QuerySet[Jury]:
+    """Juries the user chairs, as a coordinator or a juror of the jury's organisation."""
+    if not user.is_authenticated:
+        return Jury.objects.none()
+    r = roles_for(user)
+    orgs = r.orgs(Role.COORDINATOR) | r.orgs(Role.JUROR)
+    return Jury.objects.filter(
+        chair=user, cohort__programme__organisation_id__in=orgs
     ).select_related("cohort__programme", "closing_session")
 
 
@@ -205,6 +225,40 @@ def teams_for_finalists(jury: Jury) -> QuerySet[Team]:
     )
 
 
+# What a finalist shows the jury: the latest version of its prototype and of its final project.
+# Earlier versions, the other milestones' working documents and the coaches' comments stay
+# with the people who follow the team (cohorts.selectors.teams_visible_to).
+PUBLIC_MILESTONES = (Milestone.Kind.PROTOTYPE, Milestone.Kind.FINAL)
+
+
+def _public_versions(jury: Jury) -> QuerySet[DeliverableVersion]:
+    return DeliverableVersion.objects.filter(
+        deliverable__team_id__in=jury.finalists.values("team_id"),
+        deliverable__milestone__cohort_id=jury.cohort_id,
+        deliverable__milestone__kind__in=PUBLIC_MILESTONES,
+        number=F("deliverable__version_count"),
+    )
+
+
+def finalist_deliverables(jury: Jury) -> dict[int, list[DeliverableVersion]]:
+    """The finalists' public deliverables by team id, files at hand: two queries."""
+    versions = (
+        _public_versions(jury)
+        .select_related("deliverable__milestone")
+        .prefetch_related(Prefetch("files", queryset=DeliverableFile.objects.order_by("id")))
+        .order_by("deliverable__milestone__deadline", "id")
+    )
+    found: dict[int, list[DeliverableVersion]] = defaultdict(list)
+    for version in versions:
+        found[version.deliverable.team_id].append(version)
+    return dict(found)
+
+
+def finalist_files(jury: Jury) -> QuerySet[DeliverableFile]:
+    """The files a juror of ``jury`` may open: those of the finalists' public deliverables."""
+    return DeliverableFile.objects.filter(version__in=_public_versions(jury))
+
+
 def criteria_of(jury: Jury) -> list[Criterion]:
     return list(jury.criteria.all())
 
@@ -293,6 +347,7 @@ class SheetRow:
     missing: list
     excluded: list[str]
     cells: list = field(default_factory=list)  # (criterion, score or None, levels)
+    deliverables: list = field(default_factory=list)  # the finalist's public deliverables
 
     @property
     def complete(self) -> bool:

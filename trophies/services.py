@@ -42,6 +42,7 @@ JURY_FIELDS = [
     "normalisation",
     "tie_break",
     "audience_award",
+    "chair",
 ]
 TRANSITIONS = {
     JuryStatus.SETUP: {JuryStatus.OPEN},
@@ -52,6 +53,21 @@ TRANSITIONS = {
 
 def _org(jury: Jury) -> int:
     return jury.cohort.programme.organisation_id
+
+
+def _validate_chair(data: dict, cohort: Cohort) -> None:
+    """The chair is a coordinator or a juror of the jury's organisation (not necessarily the
+    coordinator who created the jury)."""
+    chair = data.get("chair")
+    if chair is None:
+        return
+    held = Membership.objects.active().filter(
+        user=chair,
+        organisation_id=cohort.programme.organisation_id,
+        role__in=[Role.COORDINATOR, Role.JUROR],
+    )
+    if not held.exists():
+        raise DomainError(_("The chair must be a coordinator or a juror of the organisation."))
 
 
 def _validate_settings(data: dict) -> None:
@@ -70,8 +86,11 @@ def jury_create(*, cohort: Cohort, actor: User, **data) -> Jury:
     session = data.get("closing_session")
     if session is not None and session.cohort_id != cohort.id:
         raise DomainError(_("Choose a closing session of the cohort."))
+    _validate_chair(data, cohort)
+    if data.get("chair") is None:
+        data["chair"] = actor
     with transaction.atomic():
-        jury = Jury.objects.create(cohort=cohort, chair=actor, **data)
+        jury = Jury.objects.create(cohort=cohort, **data)
         audit_log(
             actor=actor,
             action="jury.create",
@@ -95,6 +114,9 @@ def jury_update(*, jury: Jury, actor: User, **data) -> Jury:
     session = data.get("closing_session")
     if session is not None and session.cohort_id != jury.cohort_id:
         raise DomainError(_("Choose a closing session of the cohort."))
+    _validate_chair(data, jury.cohort)
+    if "chair" in data and data["chair"] is None:
+        data["chair"] = jury.chair or actor
     with transaction.atomic():
         locked = _lock_for_setup(jury)
         before = snapshot(locked, JURY_FIELDS)
@@ -352,16 +374,19 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
         elif status == JuryStatus.CLOSED:
             locked.closed_at = now
             fields.append("closed_at")
+            _log_sealed_marks(locked, actor)
         elif status == JuryStatus.PUBLISHED:
             results = results_for(locked)
             decisions = decide_awards(results, list(locked.categories.select_related("criterion")))
-            problems = [d for d in decisions if d.problem]
+            problems = [d for d in decisions if d.problem and not d.set_aside]
             if problems:
                 raise DomainError(
                     _("Results cannot be published: %(category)s — %(problem)s")
                     % {"category": problems[0].category.name, "problem": problems[0].problem}
                 )
             for d in decisions:
+                if d.set_aside:
+                    continue
                 if Award.objects.filter(
                     cohort_id=locked.cohort_id, category=d.category.name, rank=1
                 ).exists():
@@ -403,6 +428,81 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
                 after={"excluded": _exclusions_snapshot(locked)},
             )
     return locked
+
+
+def _log_sealed_marks(jury: Jury, actor: User) -> None:
+    """When the vote closes, the marks can no longer change: write them to the audit log, one
+    entry per juror with every mark and comment, and the audience's votes per project."""
+    from django.db.models import Count
+
+    members = {m.pk: m for m in jury.members.all()}
+    sheets: dict[int, list[dict]] = {pk: [] for pk in members}
+    for mid, fid, cid, value, comment in (
+        Score.objects.filter(jury=jury)
+        .order_by("member_id", "finalist_id", "criterion_id")
+        .values_list("member_id", "finalist_id", "criterion_id", "value", "comment")
+    ):
+        sheets.setdefault(mid, []).append(
+            {"finalist": fid, "criterion": cid, "value": value, "comment": comment}
+        )
+    entries = [
+        audit_entry(
+            actor=actor,
+            action="jury.marks",
+            obj=members[mid],
+            organisation=_org(jury),
+            after={"jury": jury.pk, "marks": marks},
+        )
+        for mid, marks in sheets.items()
+        if marks and mid in members
+    ]
+    if jury.audience_award:
+        votes = dict(
+            jury.audience_votes.values("finalist_id")
+            .annotate(n=Count("id"))
+            .values_list("finalist_id", "n")
+        )
+        entries.append(
+            audit_entry(
+                actor=actor,
+                action="jury.audience_votes",
+                obj=jury,
+                organisation=_org(jury),
+                after={"votes": {str(fid): n for fid, n in sorted(votes.items())}},
+            )
+        )
+    audit_log_many(entries)
+
+
+def category_set_aside(*, category: AwardCategory, reason: str, actor: User) -> AwardCategory:
+    """Set aside an award category that no project can receive (an audience prize without an
+    audience vote, a place nobody holds), with the reason the procès-verbal records. While the
+    vote is open or closed, before publication."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for setting this award aside."))
+    jury = category.jury
+    with transaction.atomic():
+        locked = Jury.objects.select_for_update().get(pk=jury.pk)
+        if locked.status not in (JuryStatus.OPEN, JuryStatus.CLOSED):
+            raise DomainError(
+                _("An award can be set aside while the vote is open or closed, before publishing.")
+            )
+        category = AwardCategory.objects.select_for_update().get(pk=category.pk)
+        before = snapshot(category, ["set_aside_reason"])
+        category.set_aside_reason = reason[:1000]
+        category.set_aside_at = timezone.now()
+        category.set_aside_by = actor
+        category.save(update_fields=["set_aside_reason", "set_aside_at", "set_aside_by"])
+        audit_log(
+            actor=actor,
+            action="jury.category_set_aside",
+            obj=category,
+            organisation=_org(jury),
+            before=before,
+            after=snapshot(category, ["set_aside_reason"]),
+        )
+    return category
 
 
 def conflict_declare(*, member: JuryMember, finalist: Finalist, reason: str, actor: User):
@@ -619,7 +719,7 @@ def score_sheet_save(
             )
         existing = {s.criterion_id: s for s in _scores_for_scoring(member.pk, finalist.pk)}
         writes: list[Score] = []
-        before: dict[int, dict | None] = {}
+        before: dict[int, bool | None] = {}
         for cid, (value, comment) in marks.items():
             old = existing.get(cid)
             comment = (comment or "").strip()
@@ -629,7 +729,7 @@ def score_sheet_save(
                 value = old.value
             if old is not None and old.value == value and old.comment == comment:
                 continue
-            before[cid] = None if old is None else {"value": old.value, "comment": old.comment}
+            before[cid] = None if old is None else True
             writes.append(
                 Score(
                     jury=jury,
@@ -647,6 +747,8 @@ def score_sheet_save(
                 # Related objects already at hand: the audit entry's text costs no query.
                 score.member, score.finalist = member, finalist
                 score.criterion = criteria[score.criterion_id]
+                # Sealed: who changed which mark, when; never the mark or the comment, which
+                # the log receives when the vote closes (see curiouslab/audit.py).
                 entries.append(
                     audit_entry(
                         actor=actor,
@@ -655,8 +757,7 @@ def score_sheet_save(
                         else "score.update",
                         obj=score,
                         organisation=_org(jury),
-                        before=before[score.criterion_id],
-                        after={"value": score.value, "comment": score.comment},
+                        after={"criterion": score.criterion_id},
                     )
                 )
             audit_log_many(entries)  # one INSERT for the whole sheet
@@ -712,12 +813,13 @@ def audience_vote_cast(*, jury: Jury, finalist: Finalist, user: User) -> Audienc
                 raise DomainError(_("Only people present at the closing session may vote."))
             _refuse_unless_open(status)
             vote = AudienceVote.objects.create(jury=jury, finalist=finalist, user=user)
+            # Sealed like the marks: that this person voted, not for whom.
             audit_log(
                 actor=user,
                 action="jury.audience_vote",
                 obj=vote,
                 organisation=_org(jury),
-                after={"finalist": finalist.pk},
+                object_repr=str(user),
             )
     except IntegrityError:
         raise DomainError(_("You have already voted: one vote per person.")) from None

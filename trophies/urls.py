@@ -29,6 +29,11 @@ urlpatterns = [
         views.category_remove,
         name="category_remove",
     ),
+    path(
+        "<int:pk>/categories/<int:category_pk>/set-aside/",
+        views.category_set_aside,
+        name="category_set_aside",
+    ),
     path("<int:pk>/status/<str:status>/", views.jury_transition, name="jury_transition"),
     path("<int:pk>/live/", views.jury_live, name="jury_live"),
     path("<int:pk>/results/", views.jury_results, name="jury_results"),
@@ -40,6 +45,7 @@ urlpatterns = [
     path("<int:pk>/report.pdf", views.jury_report, name="jury_report"),
     path("<int:pk>/score/", views.sheet, name="sheet"),
     path("<int:pk>/score/<int:finalist_pk>/", views.sheet_save, name="sheet_save"),
+    path("<int:pk>/score/files/<int:file_pk>/", views.finalist_file, name="finalist_file"),
     path(
         "<int:pk>/score/<int:finalist_pk>/conflict/",
         views.conflict_declare,

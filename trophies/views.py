@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
@@ -38,7 +38,10 @@ from trophies.selectors import (
     SheetRow,
     audience_ballot,
     exclusions_for,
+    finalist_deliverables,
+    finalist_files,
     finalists_of,
+    juries_chaired_by,
     juries_managed_by,
     juries_of_juror,
     live_progress,
@@ -49,6 +52,11 @@ from trophies.selectors import (
 )
 
 PAGE_SIZE = 20
+
+
+def _juries_taking_part(user):
+    """Juries the user manages, sits on or chairs."""
+    return (juries_managed_by(user) | juries_of_juror(user) | juries_chaired_by(user)).distinct()
 
 
 def _managed(request, pk: int):
@@ -137,6 +145,7 @@ def jury_detail(request, pk: int):
         "juror_form": JurorForm(),
         "finalist_form": FinalistForm(teams=teams_for_finalists(jury)),
         "category_form": CategoryForm(jury=jury),
+        "unattainable": _unattainable(jury) if jury.is_open else [],
     }
     return render(request, "trophies/jury/detail.html", context)
 
@@ -328,12 +337,44 @@ TRANSITION_MESSAGES = {
 }
 
 
+def _unattainable(jury, categories=None):
+    """Award categories no project can receive as things stand (told without any mark)."""
+    from trophies.jury_results import unattainable_categories
+
+    if categories is None:
+        categories = list(jury.categories.select_related("criterion"))
+    return unattainable_categories(
+        jury,
+        categories,
+        finalists=jury.finalists.count(),
+        audience_votes=jury.audience_votes.count() if jury.audience_award else 0,
+    )
+
+
+def _close_confirmation(request, jury):
+    """Closing the vote is confirmed on a page that names the jurors whose sheets are
+    incomplete; the close goes through only when the form confirms every one of them."""
+    incomplete = [p for p in live_progress(jury) if p.done < p.total]
+    confirmed = set(request.POST.getlist("incomplete"))
+    if request.POST.get("confirm") == "1" and {str(p.member.pk) for p in incomplete} <= confirmed:
+        return None
+    return render(
+        request,
+        "trophies/jury/close_confirm.html",
+        {"jury": jury, "incomplete": incomplete, "unattainable": _unattainable(jury)},
+    )
+
+
 @login_required
 @require_POST
 def jury_transition(request, pk: int, status: str):
     jury = _managed(request, pk)
     if status not in TRANSITION_MESSAGES:
         raise Http404
+    if status == JuryStatus.CLOSED and jury.status == JuryStatus.OPEN:
+        confirmation = _close_confirmation(request, jury)
+        if confirmation is not None:
+            return confirmation
     try:
         services.jury_transition(jury=jury, status=status, actor=request.user)
     except DomainError as exc:
@@ -354,16 +395,40 @@ def jury_live(request, pk: int):
     context = {"jury": jury, "progress": live_progress(jury), "now": timezone.now()}
     if request.htmx:
         return render(request, "trophies/jury/partials/live_progress.html", context)
+    context["unattainable"] = _unattainable(jury) if jury.is_open else []
     return render(request, "trophies/jury/live.html", context)
+
+
+@login_required
+@require_POST
+def category_set_aside(request, pk: int, category_pk: int):
+    """Set aside an award category no project can receive, with the reason (recorded in the
+    procès-verbal); back to the live view while voting, to the results afterwards."""
+    jury = _managed(request, pk)
+    category = get_object_or_404(AwardCategory, jury=jury, pk=category_pk)
+    back = "trophies:jury_live" if jury.is_open else "trophies:jury_results"
+    if not jury.is_open and not request.user.has_perm("trophies.publish_jury", jury):
+        back = "trophies:jury_detail"
+    try:
+        services.category_set_aside(
+            category=category, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The award “%(name)s” is set aside; the report records why.")
+            % {"name": category.name},
+        )
+    return redirect(back, pk=jury.pk)
 
 
 @login_required
 def jury_results(request, pk: int):
     from trophies.jury_results import decide_awards, results_for
 
-    jury = get_object_or_404(
-        (juries_managed_by(request.user) | juries_of_juror(request.user)).distinct(), pk=pk
-    )
+    jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
     if not request.user.has_perm("trophies.view_results", jury):
         messages.info(request, _("The ranking appears when voting closes."))
         if request.user.has_perm("trophies.manage_jury", jury):
@@ -371,13 +436,15 @@ def jury_results(request, pk: int):
         raise PermissionDenied
     results = results_for(jury)
     decisions = decide_awards(results, list(jury.categories.select_related("criterion")))
+    can_manage = request.user.has_perm("trophies.manage_jury", jury)
     context = {
         "jury": jury,
         "results": results,
         "decisions": decisions,
-        "can_manage": request.user.has_perm("trophies.manage_jury", jury),
-        "can_cast": request.user.has_perm("trophies.publish_jury", jury)
-        and "chair" in jury.tie_break,
+        "can_manage": can_manage,
+        "can_set_aside": can_manage and jury.status == JuryStatus.CLOSED,
+        "blocked": [d for d in decisions if d.problem and not d.set_aside],
+        "can_cast": request.user.has_perm("trophies.cast_vote", jury) and "chair" in jury.tie_break,
     }
     return render(request, "trophies/jury/results.html", context)
 
@@ -385,7 +452,10 @@ def jury_results(request, pk: int):
 @login_required
 @require_POST
 def casting_vote(request, pk: int, finalist_pk: int):
-    jury = _managed(request, pk)
+    """The chair's casting vote (or a coordinator's, on the chair's word)."""
+    jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
+    if not request.user.has_perm("trophies.cast_vote", jury):
+        raise Http404
     finalist = get_object_or_404(Finalist, jury=jury, pk=finalist_pk)
     try:
         services.casting_vote_cast(jury=jury, finalist=finalist, actor=request.user)
@@ -423,8 +493,41 @@ def sheet(request, pk: int):
     """The juror's scoring page: one small form per project, saved on change."""
     services.jury_members_link(user=request.user)
     jury, member = _seat(request, pk)
-    context = {"jury": jury, "sheet": sheet_for(jury, member), "conflict_form": ConflictForm()}
+    sheet = sheet_for(jury, member)
+    total = len(sheet.to_score)
+    # The heading "n of m complete" for every n, so that sheet.js updates it as each project's
+    # status comes back from a save, without a query more on the save.
+    progress_texts = [
+        ngettext(
+            "%(done)s of %(total)s project complete",
+            "%(done)s of %(total)s projects complete",
+            done,
+        )
+        % {"done": done, "total": total}
+        for done in range(total + 1)
+    ]
+    deliverables = finalist_deliverables(jury)
+    for row in sheet.rows:
+        row.deliverables = deliverables.get(row.finalist.team_id, [])
+    context = {
+        "jury": jury,
+        "sheet": sheet,
+        "progress_text": progress_texts[sheet.done],
+        "progress_texts": progress_texts,
+        "conflict_form": ConflictForm(),
+    }
     return render(request, "trophies/jury/sheet.html", context)
+
+
+@login_required
+def finalist_file(request, pk: int, file_pk: int):
+    """A file of a finalist's public deliverable (the latest version of its prototype or final
+    project), for the jurors of that jury; 404 for anyone else or any other file."""
+    from cohorts.views import file_response
+
+    _jury, member = _seat(request, pk)
+    stored = get_object_or_404(finalist_files(member.jury), pk=file_pk)
+    return file_response(stored)
 
 
 @login_required

@@ -74,5 +74,18 @@
       banner(true);
     }
   });
+  // The heading "n of m complete": the server rendered its text for every n; after each
+  // save, n is the number of projects whose status says complete.
+  function progress() {
+    var heading = document.getElementById("sheet-progress");
+    var texts = document.getElementById("sheet-progress-texts");
+    if (!heading || !texts) { return; }
+    var done = document.querySelectorAll("form.score-form .sheet-status .sheet-complete").length;
+    var list = JSON.parse(texts.textContent);
+    if (done < list.length && heading.textContent !== list[done]) { heading.textContent = list[done]; }
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.classList && event.target.classList.contains("sheet-status")) { progress(); }
+  });
   window.addEventListener("online", resend);
 })();

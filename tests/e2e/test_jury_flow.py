@@ -18,8 +18,8 @@ from tests.factories import (
     UserFactory,
     member,
 )
-from tests.trophies.factories import juror, ready_jury
-from trophies.models import ConflictDeclaration, JuryStatus, Score
+from tests.trophies.factories import ClosingSessionFactory, juror, ready_jury
+from trophies.models import AwardCategory, ConflictDeclaration, Jury, JuryStatus, Score
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -104,7 +104,8 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     phone.get_by_role("link", name="Noter les projets").tap()
     expect(phone).to_have_url(re.compile(rf"/jury/{jury.pk}/score/$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Jury des Trophées")
-    expect(phone.get_by_text("0 projet(s) complet(s) sur 3")).to_be_visible()
+    heading = phone.locator("#sheet-progress")
+    expect(heading).to_have_text("0 projet complet sur 3")
 
     # The project of the juror's municipality cannot be scored, and the page says why.
     expect(card(phone, f2)).to_contain_text("Vous ne notez pas ce projet.")
@@ -126,6 +127,8 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     )
     tap_mark(phone, f0, faisabilite, 5)
     expect(status).to_have_text(re.compile(r"^\s*✓ Complète · enregistrée à \d\d:\d\d:\d\d\s*$"))
+    # The heading counts the complete project without a reload.
+    expect(heading).to_have_text("1 projet complet sur 3")
 
     # The other projects still say what is missing.
     for other_project in (f1, f3):
@@ -147,7 +150,7 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
 
     # A reload keeps the saved marks.
     phone.reload()
-    expect(phone.get_by_text("1 projet(s) complet(s) sur 2")).to_be_visible()
+    expect(heading).to_have_text("1 projet complet sur 2")
     expect(phone.locator(f"#m{f0.pk}-{pertinence.pk}-4")).to_be_checked()
     expect(phone.locator(f"#m{f0.pk}-{innovation.pk}-3")).to_be_checked()
     expect(phone.locator(f"#m{f0.pk}-{faisabilite.pk}-5")).to_be_checked()
@@ -197,17 +200,14 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     expect(page).to_have_url(re.compile(rf"/jury/{jury.pk}/live/$"))
     expect(page.get_by_role("status")).to_contain_text("Le classement apparaît")
 
-    # Closing the vote asks for a confirmation first.
-    dialogs: list[str] = []
-
-    def accept(dialog):
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", accept)
+    # Closing the vote asks for a confirmation that names the juror who has not finished.
     page.get_by_role("button", name="Clore le vote").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clore le vote ?")
+    expect(page.locator("#incomplete-jurors")).to_contain_text("Odile Bernard")
+    expect(page.locator("#incomplete-jurors")).not_to_contain_text("Jules Rivière")
+    assert Jury.objects.get(pk=jury.pk).status == JuryStatus.OPEN
+    page.get_by_role("button", name="Clore le vote malgré tout").click()
     expect(page).to_have_url(re.compile(rf"/jury/{jury.pk}/results/$"))
-    assert dialogs == ["Clore le vote ? Les notes ne pourront plus être modifiées ensuite."]
     expect(page.get_by_role("status")).to_contain_text("Le vote est clos.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Résultats · Jury des Trophées")
     ranking = page.get_by_role("region", name="Classement")
@@ -215,11 +215,11 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     first = ranking.get_by_role("row").nth(1)
     expect(first.get_by_role("cell").nth(0)).to_have_text("1")
     expect(first.get_by_role("cell").nth(1)).to_contain_text(f0.team.name)
-    expect(first.get_by_role("cell").nth(2)).to_have_text("4,000")  # (2×4 + 3 + 5) ÷ 4
+    expect(first.get_by_role("cell").nth(2)).to_have_text("4,00")  # (2×4 + 3 + 5) ÷ 4
     second = ranking.get_by_role("row").nth(2)
     expect(second.get_by_role("cell").nth(0)).to_have_text("2")
     expect(second.get_by_role("cell").nth(1)).to_contain_text(f1.team.name)
-    expect(second.get_by_role("cell").nth(2)).to_have_text("2,000")
+    expect(second.get_by_role("cell").nth(2)).to_have_text("2,00")
     jury.refresh_from_db()
     assert jury.status == JuryStatus.CLOSED and jury.closed_at is not None
     assert page.console_errors == []
@@ -233,3 +233,77 @@ def test_juror_scores_on_a_phone_then_coordinator_closes_the_vote(page, phone, s
     expect(phone.get_by_role("button", name="Enregistrer")).to_have_count(0)
     assert Score.objects.filter(member=seat).count() == 6
     assert phone.console_errors == []
+
+
+def test_coordinator_closes_sets_an_award_aside_publishes_and_downloads_the_report(page):
+    """From the home page: the audience prize nobody can receive is set aside with a reason,
+    the vote closed after a confirmation naming the juror who has not finished, the results
+    published and the procès-verbal downloaded, with the reason and a juror's comment."""
+    from pypdf import PdfReader
+
+    departement = OrganisationFactory(kind=OrganisationKind.DEPARTEMENT, name="Hauts-de-Seine")
+    cohort = CohortFactory(programme=ProgrammeFactory(organisation=departement))
+    coordinator = verified(
+        member(Role.COORDINATOR, departement, email="coordinator@example.org", first_name="Claire")
+    )
+    session = ClosingSessionFactory(cohort=cohort)
+    jury, (done, late), (f1, f2), crits = ready_jury(
+        cohort,
+        finalists=2,
+        weights=(2, 1),
+        name="Jury des Trophées",
+        audience_award=True,
+        closing_session=session,
+    )
+    type(late.user).objects.filter(pk=late.user_id).update(first_name="Odile", last_name="Bernard")
+    AwardCategory.objects.create(jury=jury, name="Grand prix", basis="ranking", position=1)
+    AwardCategory.objects.create(jury=jury, name="Prix du public", basis="audience")
+    comment = "Une réponse très concrète au besoin de la commune."
+    for f, values in ((f1, (5, 4)), (f2, (2, 3))):
+        for c, v in zip(crits, values, strict=True):
+            Score.objects.create(
+                jury=jury, member=done, finalist=f, criterion=c, value=v,
+                comment=comment if f == f1 and c == crits[0] else "",
+            )  # fmt: skip
+
+    sign_in(page, coordinator.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Claire")
+    page.locator("main").get_by_role("link", name="Jury", exact=True).click()
+    page.get_by_role("link", name="Jury des Trophées").click()
+    page.get_by_role("link", name="Suivi en direct").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Suivi du vote en direct")
+
+    # Reported before the vote closes: the audience prize nobody can receive.
+    report = page.get_by_role("region", name="Prix qu'aucun projet ne peut recevoir")
+    expect(report).to_contain_text("Prix du public : Personne n'a voté au vote du public.")
+    reason = "Pas de vote du public : la séance de clôture se tient après la délibération."
+    report.get_by_label("Motif, inscrit au procès-verbal").fill(reason)
+    report.get_by_role("button", name="Écarter « Prix du public »").click()
+    expect(page.get_by_role("status")).to_contain_text("Le prix « Prix du public » est écarté")
+    expect(page.get_by_role("region", name="Prix qu'aucun projet ne peut recevoir")).to_have_count(
+        0
+    )
+
+    # Closing: the confirmation names the juror who has not finished.
+    page.get_by_role("button", name="Clore le vote").click()
+    expect(page.locator("#incomplete-jurors")).to_contain_text("Odile Bernard")
+    assert Jury.objects.get(pk=jury.pk).status == JuryStatus.OPEN
+    page.get_by_role("button", name="Clore le vote malgré tout").click()
+    expect(page.get_by_role("status")).to_contain_text("Le vote est clos.")
+    expect(page.get_by_role("region", name="Commentaires des jurés")).to_contain_text(comment)
+    awards = page.get_by_role("region", name="Prix", exact=True)
+    expect(awards).to_contain_text(f"Grand prix : {f1.team.name}")
+    expect(awards).to_contain_text(f"Prix du public : écarté — {reason}")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Verrouiller et publier").click()
+    expect(page.get_by_role("status")).to_contain_text("Les résultats sont publiés.")
+    assert Jury.objects.get(pk=jury.pk).status == JuryStatus.PUBLISHED
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Procès-verbal de délibération (PDF)").click()
+    reader = PdfReader(download.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert reason in text
+    assert comment in text
+    assert page.console_errors == []

@@ -1,6 +1,8 @@
 """Matrix rows of the jury (issue #6): every view tried by every persona."""
 
+from cohorts.models import DeliverableFile
 from sessions.models import Attendance
+from tests.cohorts import factories as cohort_factories
 from tests.matrix import ANON_LOGIN, Row
 from tests.trophies.factories import ClosingSessionFactory, criterion, finalist, juror, ready_jury
 from trophies.models import AwardCategory, JuryStatus
@@ -22,6 +24,14 @@ def build(world):
     world.objects["jury_a"] = jury
     world.objects["jury_a_finalist"] = finalists[0]
     world.objects["jury_a_finalist_2"] = finalists[1]
+    # The first finalist's final project, which the jurors open from their sheet.
+    final = cohort_factories.milestone(a.cohort, kind="final", name="Projet final")
+    version = cohort_factories.version(finalists[0].team, final)
+    world.objects["jury_a_file"] = cohort_factories.stored(DeliverableFile, version=version)
+    # The audience prize, which nobody can receive until someone votes: set aside.
+    world.objects["jury_a_audience_prize"] = AwardCategory.objects.create(
+        jury=jury, name="Prix du public", basis="audience"
+    )
     # A jury being set up, whose parts the coordinator adds and removes.
     setup, members, finalists, crits = ready_jury(
         a.cohort, jurors=1, finalists=2, status=JuryStatus.SETUP
@@ -91,10 +101,25 @@ ROWS = {
         kwargs=kw("jury_a_setup", category_pk="setup_category"),
         method="post",
     ),
+    # Confirmed for its juror, who has not finished (without it, the confirmation page).
     "trophies:jury_transition": Row(
         COORDINATOR_ACTS,
         kwargs=lambda w: {"pk": w["jury_a_to_close"].pk, "status": "closed"},
         method="post",
+        data=lambda w: {
+            "confirm": "1",
+            "incomplete": [str(m.pk) for m in w["jury_a_to_close"].members.all()],
+        },
+    ),
+    "trophies:category_set_aside": Row(
+        COORDINATOR_ACTS,
+        kwargs=kw("jury_a", category_pk="jury_a_audience_prize"),
+        method="post",
+        data=lambda w: {"reason": "Pas de vote du public cette année."},
+    ),
+    "trophies:finalist_file": Row(
+        {"anonymous": ANON_LOGIN, "juror": 200, "default": 404},
+        kwargs=kw("jury_a", file_pk="jury_a_file"),
     ),
     "trophies:jury_live": Row(COORDINATOR_ONLY, kwargs=kw("jury_a")),
     # Side A's juror sits on the closed jury but sees the ranking only once published.

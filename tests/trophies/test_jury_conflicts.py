@@ -79,7 +79,7 @@ def test_declared_conflict_blocks_scoring_and_is_audited(world, as_user, setting
     assert not Score.objects.exists()
     sheet = client.get(reverse("trophies:sheet", args=[jury.pk])).content.decode()
     assert "Vous ne notez pas ce projet." in sheet
-    assert "0 projet(s) complet(s) sur 2" in sheet
+    assert "0 projet complet sur 2" in sheet
 
 
 def test_excluded_pairs_are_shown_to_the_coordinator_and_logged_at_opening(world, as_user):

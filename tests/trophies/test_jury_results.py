@@ -117,7 +117,7 @@ def test_publish_creates_awards_and_locks_everything(world, as_user):
     client = as_user(world.a.people["coordinator"])
     live = client.get(reverse("trophies:jury_results", args=[jury.pk]), follow=True)
     assert "Le classement apparaît à la clôture du vote." in live.content.decode()
-    client.post(reverse("trophies:jury_transition", args=[jury.pk, "closed"]))
+    client.post(reverse("trophies:jury_transition", args=[jury.pk, "closed"]), {"confirm": "1"})
     page = client.get(reverse("trophies:jury_results", args=[jury.pk])).content.decode()
     assert (
         "Comment les résultats ont été calculés" in page and "(2×5,00 + 1×5,00) ÷ 3 = 5,00" in page

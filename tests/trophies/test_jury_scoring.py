@@ -43,7 +43,11 @@ def test_sheet_save_stores_marks_and_lists_what_is_missing(world, as_user, open_
     assert Score.objects.filter(member=seat, finalist=finalists[0]).count() == 2
 
 
-def test_sheet_save_change_is_audited_with_before_and_after(world, as_user, open_jury):
+def test_sheet_save_change_is_audited_sealed_then_with_the_marks_at_close(
+    world, as_user, open_jury
+):
+    """While voting, the log says who changed which mark when, never the mark or the comment
+    (every coordinator reads it); when the vote closes, each juror's marks are logged."""
     jury, seat, finalists, (c1, _c2) = open_jury
     client = as_user(world.a.people["juror"])
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "3"}, **HTMX)
@@ -56,12 +60,23 @@ def test_sheet_save_change_is_audited_with_before_and_after(world, as_user, open
         )
     )
     assert [e.action for e in entries] == ["score.create", "score.update"]
-    assert entries[0].before is None and entries[0].after == {"value": 3, "comment": ""}
-    assert entries[1].before == {"value": 3, "comment": ""}
-    assert entries[1].after == {"value": 5, "comment": "Revu"}
+    for entry in entries:
+        assert entry.before is None and entry.after == {"criterion": c1.pk}
+        assert ":" not in entry.object_repr and c1.name in entry.object_repr
     assert entries[1].actor == world.a.people["juror"]
     assert entries[1].organisation == world.a.departement
     assert entries[0].created_at <= entries[1].created_at <= timezone.now()
+    assert not AuditLogEntry.objects.filter(action="jury.marks").exists()
+
+    as_user(world.a.people["coordinator"]).post(
+        reverse("trophies:jury_transition", args=[jury.pk, "closed"]),
+        {"confirm": "1", "incomplete": [m.pk for m in jury.members.all()]},
+    )
+    sealed = AuditLogEntry.objects.get(action="jury.marks", object_id=str(seat.pk))
+    assert sealed.after == {
+        "jury": jury.pk,
+        "marks": [{"finalist": finalists[0].pk, "criterion": c1.pk, "value": 5, "comment": "Revu"}],
+    }
 
 
 @pytest.mark.parametrize("value", ["6", "-1", "cinq"])
@@ -131,7 +146,8 @@ def test_sheet_save_after_close_does_not_change_an_existing_mark(world, as_user,
     client = as_user(world.a.people["juror"])
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "2"}, **HTMX)
     as_user(world.a.people["coordinator"]).post(
-        reverse("trophies:jury_transition", args=[jury.pk, "closed"])
+        reverse("trophies:jury_transition", args=[jury.pk, "closed"]),
+        {"confirm": "1", "incomplete": [m.pk for m in jury.members.all()]},
     )
     client = as_user(world.a.people["juror"])
     response = save(client, jury, finalists[0], {f"mark-{c1.pk}": "5"}, **HTMX)
@@ -164,7 +180,7 @@ def test_sheet_page_is_mobile_friendly_and_csp_clean(world, as_user, open_jury):
     assert "trophies/sheet.js" in body
     assert "<script>" not in body and "style=" not in body and " onclick" not in body
     assert f'id="m{finalists[0].pk}-{c1.pk}-4" value="4" autocomplete="off" checked' in body
-    assert "0 projet(s) complet(s) sur 2" in body
+    assert "0 projet complet sur 2" in body
 
 
 def test_sheet_query_count_does_not_grow_with_projects(world, as_user, django_assert_num_queries):
