@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
+        import curiouslab.site  # noqa: F401 - registers the SITE_URL system check
         from curiouslab.accounts.middleware import forget_totp, start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="curiouslab-idle-clock")
