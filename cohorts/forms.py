@@ -40,6 +40,14 @@ class ProgrammeForm(forms.ModelForm):
             "team_min_schools",
         ]
 
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("team_min_size"), data.get("team_max_size")
+        if low is not None and high is not None and low > high:
+            # On the field, in words (not the database constraint's name).
+            self.add_error("team_min_size", _("The minimum team size cannot exceed the maximum."))
+        return data
+
 
 class CohortForm(forms.ModelForm):
     class Meta:
