@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from challenges.models import Challenge, ChallengeStatus
@@ -591,7 +592,13 @@ def student_import(request, pk: int):
             messages.error(request, exc.message)
             checked = services.student_import_check(enrolment=enrolment, rows=rows["rows"])
         else:
-            messages.success(request, _("%(n)d students have been invited.") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d student has been invited.", "%(n)d students have been invited.", count
+                )
+                % {"n": count},
+            )
             return redirect("cohorts:enrolment_detail", pk=enrolment.pk)
     elif request.method == "POST":
         form = forms.StudentImportForm(request.POST, request.FILES)
@@ -729,7 +736,13 @@ def team_propose(request, cohort_pk: int):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("%(n)d teams have been created.") % {"n": len(teams)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d team has been created.", "%(n)d teams have been created.", len(teams)
+                    )
+                    % {"n": len(teams)},
+                )
                 return redirect("cohorts:team_list", cohort_pk=cohort.pk)
     else:
         proposal = propose(

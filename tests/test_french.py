@@ -103,3 +103,24 @@ def test_invitation_mail_names_the_school_as_it_is_written(world):
     assert "École d'ingénieurs Paris-Ouest" in subject
     assert "École d'ingénieurs Paris-Ouest" in body
     assert "&#x27;" not in subject + body
+
+
+# --- Plurals ---------------------------------------------------------------------------------
+from tests.trophies.document_fixtures import *  # noqa: E402, F403 - fixtures
+
+
+@pytest.mark.django_db
+def test_issuing_one_document_says_it_in_the_singular(docworld, login):
+    from django.urls import reverse
+
+    client = login(docworld.a.people["coordinator"])
+    cohort = docworld.a.cohort
+    page = client.get(
+        reverse("documents:eligibility", args=[cohort.pk]) + "?kind=diploma"
+    ).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "1 le recevra (dont 1 reste à délivrer) ; 2 ne le recevront pas." in text
+    response = client.post(
+        reverse("documents:issue", args=[cohort.pk]), {"kind": "diploma"}, follow=True
+    )
+    assert "1 document est en cours de création." in response.content.decode()
