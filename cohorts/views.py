@@ -49,6 +49,7 @@ from cohorts.uploads import INLINE_TYPES
 from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
+from curiouslab.french import de
 
 PAGE_SIZE = 25
 ATTENDANCE_HOOK = "sessions/_dashboard_attendance.html"
@@ -1024,7 +1025,7 @@ def scenario_select(request, pk: int):
     messages.success(
         request,
         _("You selected the scenario of %(team)s: the team will develop it this year.")
-        % {"team": scenario.team},
+        % {"team": de(scenario.team)},
     )
     return redirect(back)
 

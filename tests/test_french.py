@@ -37,7 +37,7 @@ class Anything:
 
     def __getitem__(self, key):
         # Templates try ``obj[name]`` before ``obj.name``.
-        return self.__getattr__(key) if isinstance(key, str) else Anything()
+        return getattr(self, key) if isinstance(key, str) else Anything()
 
     def __iter__(self):
         return iter([Anything()])
@@ -124,3 +124,79 @@ def test_issuing_one_document_says_it_in_the_singular(docworld, login):
         reverse("documents:issue", args=[cohort.pk]), {"kind": "diploma"}, follow=True
     )
     assert "1 document est en cours de création." in response.content.decode()
+
+
+# --- Elision -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "french"),
+    [
+        ("Nanterre", "de Nanterre"),
+        ("Antony", "d'Antony"),
+        ("Issy-les-Moulineaux", "d'Issy-les-Moulineaux"),
+        ("Hauts-de-Seine", "de Hauts-de-Seine"),
+        ("Les Défricheurs", "des Défricheurs"),
+        ("Le Plessis-Robinson", "du Plessis-Robinson"),
+        ("La Garenne-Colombes", "de la Garenne-Colombes"),
+        ("L'Haÿ-les-Roses", "de l'Haÿ-les-Roses"),
+        ("Ville d'Antony", "de la Ville d'Antony"),
+        ("Département des Hauts-de-Seine", "du Département des Hauts-de-Seine"),
+        ("École d'ingénieurs Paris-Ouest", "de l'École d'ingénieurs Paris-Ouest"),
+        ("Lycée Jean-Jaurès", "du Lycée Jean-Jaurès"),
+        ("Amélie Durand", "d'Amélie Durand"),
+    ],
+)
+def test_de_elides_and_contracts_in_french(name, french):
+    from curiouslab.french import de
+
+    with translation.override("fr"):
+        assert de(name) == french
+    with translation.override("en"):
+        assert de(name) == name
+
+
+def _render(template: str, **context) -> tuple[str, str]:
+    from curiouslab.mail import render_mail
+
+    subject, body, _html = render_mail(template=template, context=context, language="fr")
+    return subject, body
+
+
+def test_scenario_mail_says_le_scenario_des_defricheurs():
+    team = Anything()
+    team.name = "Les Défricheurs"  # type: ignore[attr-defined]
+    challenge = Anything()
+    challenge.title = "Un tiers-lieu"  # type: ignore[attr-defined]
+    challenge.municipality = "Ville d'Antony"  # type: ignore[attr-defined]
+    _s, body = _render("cohorts/email/scenario_selected", team=team, challenge=challenge)
+    assert "Ville d'Antony a retenu le scénario des Défricheurs pour le défi" in body
+    with translation.override("en"):
+        from curiouslab.mail import render_mail
+
+        _s, english, _h = render_mail(
+            template="cohorts/email/scenario_selected",
+            context={"team": team, "challenge": challenge},
+            language="en",
+        )
+    assert "has selected the scenario of Les Défricheurs" in english
+
+
+def test_new_challenge_subject_elides_the_municipality():
+    challenge = Anything()
+    challenge.title = "Un tiers-lieu"  # type: ignore[attr-defined]
+    municipality = Anything()
+    municipality.name = "Antony"  # type: ignore[attr-defined]
+    challenge.municipality = municipality  # type: ignore[attr-defined]
+    subject, _b = _render("challenges/email/submitted", challenge=challenge, actor="Awa")
+    assert "Nouveau défi d'Antony : Un tiers-lieu" in subject
+    municipality.name = "Ville de Nanterre"  # type: ignore[attr-defined]
+    subject, _b = _render("challenges/email/submitted", challenge=challenge, actor="Awa")
+    assert "Nouveau défi de la Ville de Nanterre : Un tiers-lieu" in subject
+
+
+def test_enrolment_mail_elides_the_school():
+    enrolment = Anything()
+    enrolment.school = "École d'ingénieurs Paris-Ouest"  # type: ignore[attr-defined]
+    enrolment.cohort = "Curious Lab 2026-2027"  # type: ignore[attr-defined]
+    enrolment.get_status_display = "approuvée"  # type: ignore[attr-defined]
+    _s, body = _render("cohorts/email/enrolment_decided", enrolment=enrolment)
+    assert "L'inscription de l'École d'ingénieurs Paris-Ouest à Curious Lab 2026-2027" in body
