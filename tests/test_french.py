@@ -200,3 +200,53 @@ def test_enrolment_mail_elides_the_school():
     enrolment.get_status_display = "approuvée"  # type: ignore[attr-defined]
     _s, body = _render("cohorts/email/enrolment_decided", enrolment=enrolment)
     assert "L'inscription de l'École d'ingénieurs Paris-Ouest à Curious Lab 2026-2027" in body
+
+
+# --- Gender agreement of state labels ------------------------------------------------------
+def test_state_labels_agree_with_their_noun():
+    from challenges.models import ChallengeStatus
+    from cohorts.models import SchoolEnrolment, Team
+    from trophies.document_models import DocumentStatus
+
+    with translation.override("fr"):
+        # Un défi : masculin.
+        assert [str(label) for _v, label in ChallengeStatus.choices] == [
+            "Brouillon",
+            "Soumis",
+            "Modifications demandées",
+            "Soumis à nouveau",
+            "Accepté",
+            "Refusé",
+            "Retiré",
+        ]
+        # Une inscription, une équipe : féminin.
+        assert [str(label) for _v, label in SchoolEnrolment.Status.choices] == [
+            "Demandée",
+            "Approuvée",
+            "Refusée",
+        ]
+        assert [str(label) for _v, label in Team.Status.choices] == ["En formation", "Confirmée"]
+        # Un document : masculin.
+        assert str(DocumentStatus.READY.label) == "Prêt"
+        # The cohort dashboard's funnel counts challenges: plural.
+        assert translation.gettext("Submitted") == "Déposés"
+        assert translation.gettext("Accepted") == "Acceptés"
+
+
+@pytest.mark.django_db
+def test_declined_enrolment_reads_refusee_on_the_school_page(world, login):
+    from django.urls import reverse
+
+    from cohorts.models import SchoolEnrolment
+
+    enrolment = SchoolEnrolment.objects.create(
+        cohort=world.a.cohort,
+        school=world.a.school,
+        status="declined",
+        requested_by=world.a.people["school_referent"],
+    )
+    page = login(world.a.people["coordinator"]).get(
+        reverse("cohorts:enrolment_list", args=[world.a.cohort.pk])
+    )
+    assert "Refusée" in page.content.decode()
+    assert enrolment.get_status_display() == "Refusée"
