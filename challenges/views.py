@@ -432,7 +432,7 @@ def review_queue(request):
         {
             "form": form,
             "page": page,
-            "rows": [(c, exports.row(c)) for c in page],
+            "rows": [(c, exports.page_row(c)) for c in page],
             "columns": exports.COLUMNS,
             "query": query,
             "capped": settings.USING_POSTGRESQL

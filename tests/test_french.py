@@ -250,3 +250,44 @@ def test_declined_enrolment_reads_refusee_on_the_school_page(world, login):
     )
     assert "Refusée" in page.content.decode()
     assert enrolment.get_status_display() == "Refusée"
+
+
+# --- Dates in tables -----------------------------------------------------------------------
+def _cells(html: str) -> list[str]:
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", c).split())
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+    ]
+
+
+@pytest.mark.django_db
+def test_review_queue_dates_read_as_french_in_the_table(world, login):
+    from django.urls import reverse
+
+    from challenges.models import Challenge
+    from tests.challenges.factories import on_side, submitted
+
+    challenge = submitted(**on_side(world.a), title="Un tiers-lieu")
+    Challenge.objects.filter(pk=challenge.pk).update(
+        submitted_at=datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)
+    )
+    client = login(world.a.people["coordinator"])
+    html = client.get(reverse("challenges:review_queue")).content.decode()
+    assert "01/12/2026" in _cells(html)
+    assert "2026-12-01" not in html
+    # The exports keep ISO 8601, which spreadsheets sort.
+    export = client.get(reverse("challenges:review_export", args=["csv"]))
+    assert "2026-12-01" in export.content.decode("utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_cohort_list_dates_read_as_french_in_the_table(world, login):
+    from django.urls import reverse
+
+    cohort = world.a.cohort
+    cohort.kickoff = datetime.date(2026, 10, 5)
+    cohort.closing = datetime.date(2027, 6, 18)
+    cohort.save()
+    html = login(world.a.people["coordinator"]).get(reverse("cohorts:cohort_list")).content
+    cells = _cells(html.decode())
+    assert "05/10/2026" in cells and "18/06/2027" in cells
