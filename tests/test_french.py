@@ -291,3 +291,47 @@ def test_cohort_list_dates_read_as_french_in_the_table(world, login):
     html = login(world.a.people["coordinator"]).get(reverse("cohorts:cohort_list")).content
     cells = _cells(html.decode())
     assert "05/10/2026" in cells and "18/06/2027" in cells
+
+
+# --- Forms mark each missing field and say truthfully what a submission needs --------------
+def _field_block(html: str, name: str) -> str:
+    """The markup of one crispy field: from its wrapper to the next field's."""
+    start = html.index(f'id="div_id_{name}"')
+    following = html.find('id="div_id_', start + 10)
+    return html[start : following if following > 0 else len(html)]
+
+
+@pytest.mark.django_db
+def test_refused_submission_marks_each_missing_field(world, login):
+    from django.urls import reverse
+
+    from challenges.models import Challenge
+    from tests.challenges.test_views import _form_data
+
+    staff = world.a.people["municipal_staff"]
+    data = {**_form_data(world, stakes="", staff_contact=""), "submit": "1"}
+    response = login(staff).post(reverse("challenges:create"), data, follow=True)
+    html = response.content.decode()
+    challenge = Challenge.objects.get()
+    assert challenge.status == "draft"  # the draft is kept
+    assert "Remplissez ces champs" in html  # the banner says why
+    for name in ("stakes", "staff_contact"):
+        block = _field_block(html, name)
+        assert "is-invalid" in block and "Requis pour soumettre le défi." in block, name
+    for name in ("title", "territory", "users_concerned"):
+        assert "is-invalid" not in _field_block(html, name), name
+
+
+@pytest.mark.django_db
+def test_challenge_form_lists_the_fields_a_submission_needs_truthfully(world, login):
+    from django.urls import reverse
+
+    html = login(world.a.people["municipal_staff"]).get(reverse("challenges:create")).text
+    assert (
+        "Pour le soumettre, remplissez aussi : territoire, enjeux, usagers concernés, "
+        "résultat attendu, contact dans les services." in " ".join(html.split())
+    )
+    # Only the fields a submission needs say so; the optional ones do not.
+    assert "Requis pour soumettre." in _field_block(html, "stakes")
+    assert "Requis pour soumettre." not in _field_block(html, "obstacles")
+    assert "Requis pour soumettre." not in _field_block(html, "elected_sponsor")
