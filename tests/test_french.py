@@ -335,3 +335,17 @@ def test_challenge_form_lists_the_fields_a_submission_needs_truthfully(world, lo
     assert "Requis pour soumettre." in _field_block(html, "stakes")
     assert "Requis pour soumettre." not in _field_block(html, "obstacles")
     assert "Requis pour soumettre." not in _field_block(html, "elected_sponsor")
+
+
+@pytest.mark.django_db
+def test_pages_elide_before_a_programme_name(world, login):
+    from django.urls import reverse
+
+    programme = world.a.programme
+    programme.name = "Innov'Hauts-de-Seine"
+    programme.save()
+    client = login(world.a.people["coordinator"])
+    page = client.get(reverse("cohorts:cohort_create", args=[programme.pk])).content.decode()
+    assert "Nouvelle promotion d&#x27;Innov&#x27;Hauts-de-Seine" in page
+    page = client.get(reverse("cohorts:programme_edit", args=[programme.pk])).content.decode()
+    assert "Règles d&#x27;Innov&#x27;Hauts-de-Seine" in page
