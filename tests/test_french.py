@@ -349,3 +349,29 @@ def test_pages_elide_before_a_programme_name(world, login):
     assert "Nouvelle promotion d&#x27;Innov&#x27;Hauts-de-Seine" in page
     page = client.get(reverse("cohorts:programme_edit", args=[programme.pk])).content.decode()
     assert "Règles d&#x27;Innov&#x27;Hauts-de-Seine" in page
+
+
+@pytest.mark.django_db
+def test_cohort_calendar_out_of_order_is_marked_on_its_field(world, login):
+    from django.urls import reverse
+
+    from cohorts.models import Cohort
+
+    data = {
+        "name": "Curious Lab 2030-2031",
+        "year": 2030,
+        "call_opens": "2030-09-01",
+        "call_closes": "2030-10-15",
+        "kickoff": "2030-10-01",
+        "working_starts": "2030-11-01",
+        "working_ends": "2031-05-01",
+        "closing": "2031-06-01",
+    }
+    client = login(world.a.people["coordinator"])
+    url = reverse("cohorts:cohort_create", args=[world.a.programme.pk])
+    response = client.post(url, data)
+    assert response.status_code == 400
+    block = _field_block(response.content.decode(), "kickoff")
+    assert "is-invalid" in block
+    assert "Cette date précède « Clôture de l&#x27;appel à défis »." in block
+    assert not Cohort.objects.filter(year=2030).exists()

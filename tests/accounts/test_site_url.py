@@ -165,3 +165,16 @@ def test_verification_address_on_the_pdf_follows_site_url(
     assert document_services.verify_url(doc.verification_code) == (
         f"{LAB}/verify/{doc.verification_code}/"
     )
+
+
+def test_audience_vote_qr_code_points_at_site_url(lab, world, login):
+    from sessions.models import Attendance
+    from tests.trophies.factories import ClosingSessionFactory, ready_jury
+
+    session = ClosingSessionFactory(cohort=world.a.cohort)
+    jury, _m, _f, _c = ready_jury(world.a.cohort, closing_session=session, audience_award=True)
+    Attendance.objects.create(
+        session=session, user=world.a.people["student"], method="qr_code", present=True
+    )
+    page = login(world.a.people["coordinator"]).get(reverse("trophies:audience_qr", args=[jury.pk]))
+    assert f"{LAB}/jury/{jury.pk}/audience/" in page.content.decode()
