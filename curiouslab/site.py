@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 from django.http.request import split_domain_port, validate_host
-from django.urls import reverse
 
 
 def site_url() -> str:
@@ -28,11 +27,6 @@ def absolute_url(path: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     return site_url() + path
-
-
-def absolute_reverse(viewname: str, *, args=None, kwargs=None) -> str:
-    """``reverse()`` made absolute with :func:`absolute_url`."""
-    return absolute_url(reverse(viewname, args=args, kwargs=kwargs))
 
 
 @checks.register("curiouslab")
