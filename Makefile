@@ -10,7 +10,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: demo test install install-dev messages lint lock serve worker clean
+.PHONY: demo demo-env test install install-dev messages lint lock serve worker clean
+
+# The demo's links (invitations, QR codes, PDFs' verification addresses, e-mails) point at the
+# address it serves: `make demo PORT=8001 HOST=lab.local` sets SITE_URL to http://lab.local:8001
+# and lets that host in. A SITE_URL or ALLOWED_HOSTS set in the environment wins.
+demo demo-env: export SITE_URL ?= http://$(HOST):$(PORT)
+demo demo-env: export ALLOWED_HOSTS ?= 127.0.0.1,localhost,[::1],$(HOST)
 
 # Installs come from the lock files (every package pinned with its hashes), so the result does
 # not depend on the day; pyproject.toml keeps the ranges, `make lock` re-resolves them.
@@ -36,12 +42,17 @@ demo: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo
-	@echo "Curious Lab runs at http://$(HOST):$(PORT)/ — demo accounts are listed in README.md (password: curiouslab-demo)."
+	@echo "Curious Lab runs at $$SITE_URL/ — demo accounts are listed in README.md (password: curiouslab-demo)."
 	@echo "A Celery worker (with beat) runs beside it on the file-system broker in var/broker. Stop both with Ctrl-C."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(VENV)/bin/celery -A curiouslab worker --beat --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule & \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# What `make demo` would run with (the same HOST and PORT): `make demo-env PORT=8001`.
+demo-env:
+	@echo "SITE_URL=$$SITE_URL"
+	@echo "ALLOWED_HOSTS=$$ALLOWED_HOSTS"
 
 # pytest exits 5 when it collected no test: a failure here too, not a silent pass.
 test: install-dev messages

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge
@@ -34,7 +34,19 @@ COLUMNS = [
 
 
 def row(challenge: Challenge) -> list[str]:
+    """The values as the exports write them (dates in ISO 8601, which spreadsheets sort)."""
     return [column.value(challenge) for column in COLUMNS]
+
+
+def page_row(challenge: Challenge) -> list[str]:
+    """The values as the review page shows them: dates in the reader's short format
+    (01/12/2026 in French)."""
+    values = row(challenge)
+    if challenge.submitted_at:
+        values[-1] = formats.date_format(
+            timezone.localdate(challenge.submitted_at), "SHORT_DATE_FORMAT"
+        )
+    return values
 
 
 def _safe(value: str) -> str:

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from challenges.models import CONTENT_FIELDS, Challenge, ChallengeStatus, OutcomeStatus, Theme
+from challenges.models import (
+    CONTENT_FIELDS,
+    REQUIRED_TO_SUBMIT,
+    Challenge,
+    ChallengeStatus,
+    OutcomeStatus,
+    Theme,
+)
 from challenges.services import ATTACHMENT_TYPES, ATTACHMENT_TYPES_HELP
 from cohorts.models import Cohort
 from curiouslab.accounts.models import Organisation
@@ -54,6 +62,28 @@ class ChallengeForm(forms.ModelForm):
         self.order_fields(["municipality", "call", *CONTENT_FIELDS])
         self.fields["theme"].choices = [("", "---------"), *Theme.choices]
         self.fields["question"].widget.attrs["maxlength"] = 300
+        # What a submission needs beyond a draft, said on each field.
+        for name in self.submit_only_fields():
+            field = self.fields[name]
+            field.help_text = format_lazy("{} {}", _("Required to submit."), field.help_text)
+
+    @staticmethod
+    def submit_only_fields() -> list[str]:
+        """The fields a draft may leave empty but a submission needs."""
+        draft = {n for n in REQUIRED_TO_SUBMIT if not Challenge._meta.get_field(n).blank}
+        return [n for n in REQUIRED_TO_SUBMIT if n not in draft]
+
+    def submit_only_labels(self) -> str:
+        return ", ".join(str(self.fields[n].label).lower() for n in self.submit_only_fields())
+
+    def mark_missing_to_submit(self, challenge: Challenge) -> None:
+        """Mark on each field what a submission still lacks (after a refused submission)."""
+        if not hasattr(self, "cleaned_data"):
+            self.cleaned_data = {}
+        self.errors  # noqa: B018 - computes the (empty) errors of an unbound form
+        for name in REQUIRED_TO_SUBMIT:
+            if name in self.fields and not str(getattr(challenge, name) or "").strip():
+                self.add_error(name, _("Required to submit the challenge."))
 
     def clean_question(self):
         question = self.cleaned_data["question"].strip()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from curiouslab.accounts.models import Organisation
 
@@ -26,13 +27,14 @@ class FrenchSearchVectorField(SearchVectorField):
 
 
 class ChallengeStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-    RESUBMITTED = "resubmitted", _("Resubmitted")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A « défi » is masculine: « Accepté », « Retiré » (not the invitation's « Retirée »).
+    DRAFT = "draft", pgettext_lazy("challenge status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("challenge status", "Submitted")
+    CHANGES_REQUESTED = "changes_requested", pgettext_lazy("challenge status", "Changes requested")
+    RESUBMITTED = "resubmitted", pgettext_lazy("challenge status", "Resubmitted")
+    ACCEPTED = "accepted", pgettext_lazy("challenge status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("challenge status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("challenge status", "Withdrawn")
 
 
 class Theme(models.TextChoices):

@@ -5,7 +5,6 @@ audit entry, and queues the e-mails, all in one transaction."""
 from __future__ import annotations
 
 import filetype
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -33,6 +32,7 @@ from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.site import absolute_url
 from curiouslab.uploads import ZIP_CONTAINERS, check_zip_container
 
 # --- Attachments: what we accept, decided on the bytes ------------------------------------
@@ -100,7 +100,7 @@ def _wrong_state(challenge: Challenge) -> DomainError:
 
 
 def _challenge_url(challenge: Challenge) -> str:
-    return settings.SITE_URL + reverse("challenges:detail", kwargs={"pk": challenge.pk})
+    return absolute_url(reverse("challenges:detail", kwargs={"pk": challenge.pk}))
 
 
 def _notify(challenge: Challenge, recipients: list[User], template: str, **context) -> None:

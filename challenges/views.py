@@ -130,6 +130,9 @@ def _after_save(request, challenge: Challenge):
             services.challenge_submit(challenge=challenge, actor=request.user)
         except DomainError as exc:
             messages.warning(request, _("The draft has been saved.") + " " + exc.message)
+            if exc.code == "incomplete":
+                # The edit page marks each missing field.
+                return redirect(reverse("challenges:edit", args=[challenge.pk]) + "?submit=1")
             return redirect("challenges:edit", pk=challenge.pk)
         messages.success(request, _("The challenge has been submitted to the coordinators."))
         return redirect("challenges:detail", pk=challenge.pk)
@@ -138,6 +141,8 @@ def _after_save(request, challenge: Challenge):
             services.challenge_resubmit(challenge=challenge, actor=request.user)
         except DomainError as exc:
             messages.warning(request, _("The changes have been saved.") + " " + exc.message)
+            if exc.code == "incomplete":
+                return redirect(reverse("challenges:edit", args=[challenge.pk]) + "?submit=1")
             return redirect("challenges:edit", pk=challenge.pk)
         messages.success(request, _("The challenge has been resubmitted to the coordinators."))
         return redirect("challenges:detail", pk=challenge.pk)
@@ -150,6 +155,8 @@ def challenge_edit(request, pk: int):
     challenge = get_challenge(request, pk)
     _require(request, "challenges.change_challenge", challenge)
     form = ChallengeForm(request.POST or None, instance=challenge)
+    if request.method == "GET" and request.GET.get("submit"):
+        form.mark_missing_to_submit(challenge)
     if request.method == "POST" and form.is_valid():
         try:
             challenge = services.challenge_update(
@@ -483,7 +490,7 @@ def review_queue(request):
         {
             "form": form,
             "page": page,
-            "rows": [(c, exports.row(c)) for c in page],
+            "rows": [(c, exports.page_row(c)) for c in page],
             "columns": exports.COLUMNS,
             "query": query,
             "showing_all": form.is_bound

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -43,12 +42,20 @@ def check_counts(*, programme, size: int, disciplines: int, schools: int) -> Com
         )
     if disciplines < programme.team_min_disciplines:
         problems.append(
-            _("At least %(n)d different disciplines are required (now %(have)d).")
+            ngettext(
+                "At least %(n)d different discipline is required (now %(have)d).",
+                "At least %(n)d different disciplines are required (now %(have)d).",
+                programme.team_min_disciplines,
+            )
             % {"n": programme.team_min_disciplines, "have": disciplines}
         )
     if schools < programme.team_min_schools:
         problems.append(
-            _("Students from at least %(n)d schools are required (now %(have)d).")
+            ngettext(
+                "Students from at least %(n)d school are required (now %(have)d).",
+                "Students from at least %(n)d schools are required (now %(have)d).",
+                programme.team_min_schools,
+            )
             % {"n": programme.team_min_schools, "have": schools}
         )
     return Composition(size, disciplines, schools, tuple(problems))

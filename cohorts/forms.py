@@ -40,6 +40,14 @@ class ProgrammeForm(forms.ModelForm):
             "team_min_schools",
         ]
 
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("team_min_size"), data.get("team_max_size")
+        if low is not None and high is not None and low > high:
+            # On the field, in words (not the database constraint's name).
+            self.add_error("team_min_size", _("The minimum team size cannot exceed the maximum."))
+        return data
+
 
 class CohortForm(forms.ModelForm):
     class Meta:
@@ -68,6 +76,28 @@ class CohortForm(forms.ModelForm):
 
     def validate_unique(self):
         """The service checks one cohort per programme and year (the form has no programme)."""
+
+    def clean(self):
+        data = super().clean()
+        # The calendar runs in order: the first date that comes too early is marked on its
+        # field (the service refuses the same calendar with one sentence).
+        names = self.Meta.fields[2:]
+        for before, after in zip(names, names[1:], strict=False):
+            if data.get(before) and data.get(after) and data[after] < data[before]:
+                self.add_error(
+                    after,
+                    _("This date comes before “%(previous)s”.")
+                    % {"previous": self.fields[before].label},
+                )
+                self.add_error(
+                    None,
+                    _(
+                        "The calendar must run in order: call opens, call closes, kickoff, "
+                        "working period, closing."
+                    ),
+                )
+                break
+        return data
 
 
 class MilestoneForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from curiouslab.accounts.models import Organisation
 
@@ -266,9 +267,10 @@ class SchoolEnrolment(models.Model):
     """A school taking part in a cohort: its referent asks, the coordinator decides."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
+        # An « inscription » is feminine: « Refusée » (not the challenge's « Refusé »).
+        REQUESTED = "requested", pgettext_lazy("enrolment status", "Requested")
+        APPROVED = "approved", pgettext_lazy("enrolment status", "Approved")
+        DECLINED = "declined", pgettext_lazy("enrolment status", "Declined")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ChallengeStatus
@@ -35,6 +36,7 @@ from cohorts.models import (
     VersionComment,
 )
 from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
+from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
@@ -93,6 +95,36 @@ def programme_update(*, programme: Programme, actor: User, data: dict) -> Progra
             organisation=programme.organisation_id,
             before=before,
             after=snapshot(programme, PROGRAMME_RULE_FIELDS),
+        )
+    return programme
+
+
+def programme_create(*, organisation: Organisation, actor: User, data: dict) -> Programme:
+    """A coordinator starts a programme; their (coordinating) organisation runs it."""
+    if organisation.id not in roles_for(actor).orgs(Role.COORDINATOR):
+        raise DomainError(_("You do not coordinate this organisation."), code="forbidden")
+    if organisation.kind not in ("departement", "partner"):
+        raise DomainError(_("Only a département or a partner can coordinate a programme."))
+    if data["team_min_size"] > data["team_max_size"]:
+        raise DomainError(_("The minimum team size cannot exceed the maximum."))
+    with transaction.atomic():
+        base = slugify(data["name"])[:70] or "programme"
+        taken = set(Programme.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug = base
+        n = 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        programme = Programme.objects.create(
+            organisation=organisation,
+            slug=slug,
+            **{name: data[name] for name in PROGRAMME_RULE_FIELDS},
+        )
+        audit_log(
+            actor=actor,
+            action="programme.create",
+            obj=programme,
+            organisation=organisation.id,
+            after=snapshot(programme, ["organisation", "slug", *PROGRAMME_RULE_FIELDS]),
         )
     return programme
 

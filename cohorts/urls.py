@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cohorts import views
+from cohorts import views, views_programmes
 
 app_name = "cohorts"
 
 urlpatterns = [
     path("", views.cohort_list, name="cohort_list"),
     path("teams/", views.my_teams, name="my_teams"),
+    path("programmes/new/", views_programmes.programme_create, name="programme_create"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("programmes/<int:programme_pk>/new/", views.cohort_create, name="cohort_create"),
     path("<int:pk>/", views.cohort_detail, name="cohort_detail"),

@@ -49,6 +49,7 @@ from cohorts.uploads import INLINE_TYPES
 from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
+from curiouslab.french import de
 
 PAGE_SIZE = 25
 ATTENDANCE_HOOK = "sessions/_dashboard_attendance.html"
@@ -640,7 +641,13 @@ def student_import(request, pk: int):
             messages.error(request, exc.message)
             checked = services.student_import_check(enrolment=enrolment, rows=rows["rows"])
         else:
-            messages.success(request, _("%(n)d students have been invited.") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d student has been invited.", "%(n)d students have been invited.", count
+                )
+                % {"n": count},
+            )
             return redirect("cohorts:enrolment_detail", pk=enrolment.pk)
     elif request.method == "POST":
         form = forms.StudentImportForm(request.POST, request.FILES)
@@ -778,7 +785,13 @@ def team_propose(request, cohort_pk: int):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("%(n)d teams have been created.") % {"n": len(teams)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d team has been created.", "%(n)d teams have been created.", len(teams)
+                    )
+                    % {"n": len(teams)},
+                )
                 return redirect("cohorts:team_list", cohort_pk=cohort.pk)
     else:
         proposal = propose(
@@ -1075,7 +1088,7 @@ def scenario_select(request, pk: int):
     messages.success(
         request,
         _("You selected the scenario of %(team)s: the team will develop it this year.")
-        % {"team": scenario.team},
+        % {"team": de(scenario.team)},
     )
     return redirect(back)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from curiouslab.site import absolute_url
 from sessions.models import Session, SessionKind
 
 PRODID = "-//Curious Lab//Sessions//FR"
@@ -93,8 +93,8 @@ def calendar(sessions: Iterable[dict], *, name: str) -> bytes:
     ]
     # Computed once, not per event: a feed holds hundreds of sessions.
     marker = 987654321
-    url_pattern = settings.SITE_URL + reverse("sessions:detail", kwargs={"pk": marker}).replace(
-        str(marker), "{}"
+    url_pattern = absolute_url(
+        reverse("sessions:detail", kwargs={"pk": marker}).replace(str(marker), "{}")
     )
     kinds = {value: str(label) for value, label in SessionKind.choices}
     for session in sessions:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from curiouslab.accounts.models import Role, User
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.site import absolute_url
 from sessions.models import (
     Attendance,
     CalendarFeed,
@@ -73,7 +73,7 @@ def _coordinates(user: User, cohort: Cohort) -> bool:
 
 
 def session_url(session: Session) -> str:
-    return settings.SITE_URL + reverse("sessions:detail", kwargs={"pk": session.pk})
+    return absolute_url(reverse("sessions:detail", kwargs={"pk": session.pk}))
 
 
 # --- Sessions ------------------------------------------------------------------------------
@@ -270,8 +270,8 @@ def checkin_token(session: Session) -> str:
 
 
 def checkin_url(session: Session) -> str:
-    return settings.SITE_URL + reverse(
-        "sessions:checkin", kwargs={"pk": session.pk, "token": checkin_token(session)}
+    return absolute_url(
+        reverse("sessions:checkin", kwargs={"pk": session.pk, "token": checkin_token(session)})
     )
 
 
@@ -409,7 +409,7 @@ def milestone_reminders_send(*, at: datetime.datetime | None = None) -> int:
             object_id=milestone.pk,
             people=milestone_concerned(milestone),
             template="sessions/email/milestone_reminder",
-            context={"milestone": milestone, "url": settings.SITE_URL},
+            context={"milestone": milestone, "url": absolute_url("/")},
         )
     return count
 
@@ -418,7 +418,7 @@ def milestone_reminders_send(*, at: datetime.datetime | None = None) -> int:
 
 
 def _coaching_url(team: Team) -> str:
-    return settings.SITE_URL + reverse("sessions:coaching", kwargs={"team_id": team.pk})
+    return absolute_url(reverse("sessions:coaching", kwargs={"team_id": team.pk}))
 
 
 def coaching_note_add(*, team: Team, author: User, body: str) -> CoachingEntry:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
+from curiouslab.site import absolute_url
 from sessions import ics
 from sessions.forms import (
     CoachingAnswerForm,
@@ -92,7 +93,7 @@ def my_sessions(request):
         "past": past,
         "query": "when=past" if past else "",
         "feed": feed,
-        "feed_url": request.build_absolute_uri(feed_path(feed)) if feed else "",
+        "feed_url": absolute_url(feed_path(feed)) if feed else "",
         "cohorts": cohorts_with_calendar(request.user).order_by("-year")[:10],
     }
     return render(request, "sessions/my_sessions.html", context)

@@ -37,6 +37,7 @@ from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.site import absolute_url
 from sessions.selectors import attendance_rates
 from trophies import pdf
 from trophies.document_models import (
@@ -163,7 +164,7 @@ def logo_url(branding: DocumentBranding) -> str:
 
 
 def verify_url(code: str) -> str:
-    return settings.SITE_URL + reverse("documents:verify", kwargs={"code": code})
+    return absolute_url(reverse("documents:verify", kwargs={"code": code}))
 
 
 def render_context(document: Document, branding: DocumentBranding) -> dict[str, Any]:
@@ -685,8 +686,9 @@ def documents_email_send(*, cohort_id: int) -> int:
                     "document": document,
                     "kind": document.get_kind_display(),
                     "cohort": document.cohort.name,
-                    "download_url": settings.SITE_URL
-                    + reverse("documents:download", kwargs={"pk": document.pk}),
+                    "download_url": absolute_url(
+                        reverse("documents:download", kwargs={"pk": document.pk})
+                    ),
                     "verify_url": verify_url(document.verification_code),
                 },
             )

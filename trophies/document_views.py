@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from curiouslab.accounts.models import Role
@@ -199,7 +199,12 @@ def issue(request, cohort_id: int):
     else:
         messages.success(
             request,
-            _("%(count)s documents are being rendered.") % {"count": len(created)},
+            ngettext(
+                "%(count)s document is being rendered.",
+                "%(count)s documents are being rendered.",
+                len(created),
+            )
+            % {"count": len(created)},
         )
     return redirect("documents:cohort", cohort_id=cohort.pk)
 

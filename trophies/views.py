@@ -22,6 +22,7 @@ from cohorts.models import Cohort
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
+from curiouslab.site import absolute_url
 from trophies import services
 from trophies.forms import (
     AudienceVoteForm,
@@ -647,7 +648,7 @@ def audience_qr(request, pk: int):
     jury = _managed(request, pk)
     if not jury.audience_award:
         raise Http404
-    url = request.build_absolute_uri(reverse("trophies:audience_vote", args=[jury.pk]))
+    url = absolute_url(reverse("trophies:audience_vote", args=[jury.pk]))
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
     svg = image.to_string(encoding="unicode")
     votes = jury.audience_votes.count()

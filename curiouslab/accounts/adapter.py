@@ -1,10 +1,14 @@
 import logging
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from curiouslab.site import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +41,21 @@ class AccountAdapter(DefaultAccountAdapter):
         kwargs = {"to": list(msg.to), "subject": msg.subject, "body": msg.body, "html": html}
         transaction.on_commit(lambda: send_email.delay(**kwargs))
 
+    # The links of allauth's messages come from SITE_URL like every other link (not from the
+    # Host header of the request that triggered them).
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        ctx = {
+            "signup_url": absolute_url(reverse("account_signup")),
+            "password_reset_url": absolute_url(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, ctx)
 
 # Marks a value encrypted by MFAAdapter. A value without it is a secret stored in clear before
 # encryption was turned on: it is still read, and `manage.py encrypt_mfa_secrets` encrypts it.

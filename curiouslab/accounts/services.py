@@ -20,6 +20,7 @@ from curiouslab.accounts.roles import forget_roles, roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import Recipient, send_templated_mail
+from curiouslab.site import absolute_url
 
 
 def coordinating_org_id(organisation: Organisation) -> int | None:
@@ -96,8 +97,9 @@ def invitation_create(
             template="accounts/email/invitation",
             context={
                 "invitation": invitation,
-                "accept_url": settings.SITE_URL
-                + reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
+                "accept_url": absolute_url(
+                    reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
+                ),
             },
         )
     return invitation

@@ -104,6 +104,10 @@ def _enrolment(w):
 ROWS = {
     "cohorts:cohort_list": Row(SIGNED_IN),
     "cohorts:my_teams": Row(SIGNED_IN),
+    # Any coordinator starts a programme of their own organisation.
+    "cohorts:programme_create": Row(
+        {"anonymous": ANON_LOGIN, "coordinator": 200, "other_coordinator": 200, "default": 403}
+    ),
     "cohorts:programme_edit": Row(COORDINATOR_PAGE, kwargs=lambda w: {"pk": w.a.programme.pk}),
     "cohorts:cohort_create": Row(
         COORDINATOR_PAGE, kwargs=lambda w: {"programme_pk": w.a.programme.pk}

@@ -22,7 +22,7 @@ def test_coach_note_is_visible_to_team_municipality_and_coordinator(cast, login)
         page = login(person).get(_url(cast.team))
         assert page.status_code == 200
         assert "Interrogez les commerçants du marché." in page.text
-        assert "Accompagnement de Les Curieux" in page.text
+        assert "Accompagnement des Curieux" in page.text
 
 
 def test_coaching_page_of_team_is_404_for_outsiders(cast, login):
