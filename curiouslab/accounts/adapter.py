@@ -57,6 +57,7 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         self.send_mail("account/email/account_already_exists", email, ctx)
 
+
 # Marks a value encrypted by MFAAdapter. A value without it is a secret stored in clear before
 # encryption was turned on: it is still read, and `manage.py encrypt_mfa_secrets` encrypts it.
 ENCRYPTED_PREFIX = "fernet:"

@@ -11,8 +11,8 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added, authenticator_removed
         from django.contrib.auth.signals import user_logged_in
 
-        from curiouslab.accounts import checks  # noqa: F401 - registers the deploy checks
         import curiouslab.site  # noqa: F401 - registers the SITE_URL system check
+        from curiouslab.accounts import checks  # noqa: F401 - registers the deploy checks
         from curiouslab.accounts.middleware import forget_totp, start_idle_clock
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="curiouslab-idle-clock")
