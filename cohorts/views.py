@@ -697,6 +697,32 @@ def _proposal_context(cohort: Cohort, students: list[Membership], assignment: di
     return result, groups.get(0, [])
 
 
+def _proposal_from_post(data, students) -> tuple[dict[int, int], str]:
+    """Each student's team number in a posted proposal, bounded by the data: with n students
+    there are at most n teams, so a number above n (or one that is not a number) is refused
+    before anything is built from it. Returns the assignment and a message ('' when fine)."""
+    limit = len(students)
+    assignment, refused = {}, ""
+    for m in students:
+        raw = (data.get(f"student-{m.user_id}") or "0").strip()
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(limit)) or int(raw) > limit:
+            refused = _("A team number must be between 0 and %(n)d.") % {"n": limit}
+            assignment[m.user_id] = 0
+        else:
+            assignment[m.user_id] = int(raw)
+    return assignment, refused
+
+
+def _team_names_refused(names) -> str:
+    longest = Team._meta.get_field("name").max_length
+    for name in names:
+        if len(name) > longest or "\x00" in name:
+            return _("A team name has %(n)d characters at most, and no control character.") % {
+                "n": longest
+            }
+    return ""
+
+
 @login_required
 def team_propose(request, cohort_pk: int):
     """A proposal of mixed teams for every unassigned student, shown as an editable form:
@@ -706,15 +732,13 @@ def team_propose(request, cohort_pk: int):
     students = list(selectors.unassigned_students(cohort))
     by_user = {m.user_id: m for m in students}
     if request.method == "POST":
-        assignment = {}
-        for m in students:
-            try:
-                assignment[m.user_id] = max(0, int(request.POST.get(f"student-{m.user_id}", 0)))
-            except ValueError:
-                assignment[m.user_id] = 0
+        assignment, refused = _proposal_from_post(request.POST, students)
         count = max(assignment.values(), default=0)
         names = {n: request.POST.get(f"name-{n}", "").strip() for n in range(1, count + 1)}
-        if request.POST.get("save"):
+        refused = refused or _team_names_refused(names.values())
+        if refused:
+            messages.error(request, refused)
+        elif request.POST.get("save"):
             groups = [
                 (
                     names.get(n) or _("Team %(n)d") % {"n": n},
