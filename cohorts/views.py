@@ -612,9 +612,27 @@ def student_import(request, pk: int):
             "checked": checked,
             "problems": problems,
             "token": token,
+            "columns": form.columns,
+            "ignored": form.ignored,
         },
         status=400 if request.method == "POST" and (problems or not form.is_valid()) else 200,
     )
+
+
+@login_required
+def student_import_template(request, pk: int):
+    """A CSV to fill in, with the column names the import recognises and one example line
+    using a discipline the school declared; UTF-8 with a byte order mark and semicolons, as
+    a French spreadsheet opens it."""
+    enrolment = _enrolment(request, pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(forms.IMPORT_TEMPLATE_HEADER)
+    discipline = (enrolment.disciplines or [""])[0]
+    writer.writerow(["Dupont", "Inès", "ines.dupont@example.org", discipline, "Master 1"])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, _("students-template.csv"))
+    return response
 
 
 # --- Teams ----------------------------------------------------------------------------------
