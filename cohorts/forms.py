@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Milestone, Programme
@@ -15,6 +17,8 @@ from curiouslab.errors import DomainError
 from curiouslab.uploads import UploadPolicy, check_upload
 
 MAX_FILES = 10
+# The school years a cohort may be created for.
+COHORT_YEARS = (2000, 2100)
 MAX_IMPORT_ROWS = 2000
 
 
@@ -73,12 +77,42 @@ class CohortForm(forms.ModelForm):
     def validate_unique(self):
         """The service checks one cohort per programme and year (the form has no programme)."""
 
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not COHORT_YEARS[0] <= year <= COHORT_YEARS[1]:
+            raise forms.ValidationError(
+                _("The school year starts between %(first)d and %(last)d.")
+                % {"first": COHORT_YEARS[0], "last": COHORT_YEARS[1]}
+            )
+        return year
+
 
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["kind", "name", "description", "deadline"]
         widgets = {"deadline": DateTimeInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort or (self.instance.cohort if self.instance.cohort_id else None)
+
+    def clean_deadline(self):
+        """A deadline falls within its cohort's calendar: from the call for challenges to the
+        closing session."""
+        deadline = self.cleaned_data["deadline"]
+        cohort = self.cohort
+        if cohort is not None and deadline is not None:
+            day = timezone.localdate(deadline)
+            if not cohort.call_opens <= day <= cohort.closing:
+                raise forms.ValidationError(
+                    _("The deadline must fall between %(start)s and %(end)s (the cohort's dates).")
+                    % {
+                        "start": date_format(cohort.call_opens, "SHORT_DATE_FORMAT"),
+                        "end": date_format(cohort.closing, "SHORT_DATE_FORMAT"),
+                    }
+                )
+        return deadline
 
 
 class EnrolmentForm(forms.Form):

@@ -262,7 +262,7 @@ def cohort_detail(request, pk: int):
 @login_required
 def milestone_create(request, cohort_pk: int):
     cohort = _managed_cohort(request, cohort_pk)
-    form = forms.MilestoneForm(request.POST or None)
+    form = forms.MilestoneForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         services.milestone_save(cohort=cohort, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("The milestone has been saved."))
