@@ -19,8 +19,8 @@ class _BoundedChoices(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk).strip()
-            if text.isascii() and text.isdigit() and int(text) > MAX_ID:
+            digits = str(pk).strip().lstrip("+-")
+            if digits.isdigit() and (len(digits) > 19 or int(digits) > MAX_ID):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

@@ -19,6 +19,8 @@ HUGE = "99999999999999999999"
         ("invited_teams", [HUGE], "Sélectionnez un choix valide"),
         ("people_in_charge", [HUGE], "Sélectionnez un choix valide"),
         ("invited_teams", ["1e3"], "n’est pas une valeur correcte"),
+        ("invited_teams", ["9" * 5000], "Sélectionnez un choix valide"),
+        ("people_in_charge", ["-" + HUGE], "Sélectionnez un choix valide"),
     ],
 )
 def test_huge_numbers_in_the_session_form_get_a_message(cast, login, field, value, says):
