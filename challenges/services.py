@@ -494,11 +494,16 @@ def comment_create(*, challenge: Challenge, actor: User, body: str) -> Challenge
 # --- Attachments ----------------------------------------------------------------------------
 
 
+# Old Office files share one container (OLE) whose kind the first bytes do not always tell:
+# any of the three names is taken for any of the three kinds.
+_OLE_NAMES = {ext: {"doc", "xls", "ppt"} for ext in ("doc", "xls", "ppt")}
+
+
 def attachment_policy() -> UploadPolicy:
     """The project's upload policy (curiouslab/uploads.py) for a challenge's attachments."""
     return UploadPolicy(
         kinds={
-            mime: {ext} | ({"jpeg"} if ext == "jpg" else set())
+            mime: {ext} | ({"jpeg"} if ext == "jpg" else set()) | _OLE_NAMES.get(ext, set())
             for mime, ext in ATTACHMENT_TYPES.items()
         },
         max_bytes=ATTACHMENT_MAX_BYTES,

@@ -35,7 +35,7 @@ from tests.world import PERSONAS, build_world
 
 PACKAGES = ("curiouslab", "challenges", "cohorts", "sessions", "trophies")
 FORM_EXAMPLES = 30
-VIEW_EXAMPLES = 8
+VIEW_EXAMPLES = 6
 RUN = {"forms": 0, "form_examples": 0, "views": 0, "view_posts": 0}
 ROOT = Path(__file__).resolve().parents[1]
 
