@@ -23,7 +23,13 @@ def server():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [GUNICORN, "tests.deploy.limits_app:application", "--bind", f"127.0.0.1:{port}"],
+        [
+            GUNICORN,
+            "tests.deploy.limits_app:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",  # gunicorn 27 would share one socket path with others
+        ],
         cwd=ROOT,
         env={
             **os.environ,
