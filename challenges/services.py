@@ -4,7 +4,6 @@ audit entry, and queues the e-mails, all in one transaction."""
 
 from __future__ import annotations
 
-import filetype
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -33,7 +32,7 @@ from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
 from curiouslab.site import absolute_url
-from curiouslab.uploads import ZIP_CONTAINERS, check_zip_container
+from curiouslab.uploads import UploadPolicy, check_upload
 
 # --- Attachments: what we accept, decided on the bytes ------------------------------------
 
@@ -495,26 +494,29 @@ def comment_create(*, challenge: Challenge, actor: User, body: str) -> Challenge
 # --- Attachments ----------------------------------------------------------------------------
 
 
+# Old Office files share one container (OLE) whose kind the first bytes do not always tell:
+# any of the three names is taken for any of the three kinds.
+_OLE_NAMES = {ext: {"doc", "xls", "ppt"} for ext in ("doc", "xls", "ppt")}
+
+
+def attachment_policy() -> UploadPolicy:
+    """The project's upload policy (curiouslab/uploads.py) for a challenge's attachments."""
+    return UploadPolicy(
+        kinds={
+            mime: {ext} | ({"jpeg"} if ext == "jpg" else set()) | _OLE_NAMES.get(ext, set())
+            for mime, ext in ATTACHMENT_TYPES.items()
+        },
+        max_bytes=ATTACHMENT_MAX_BYTES,
+        accepted=ATTACHMENT_TYPES_HELP,
+    )
+
+
 def detect_attachment_type(upload: UploadedFile) -> tuple[str, str]:
-    """``(content type, extension)`` decided on the first bytes of the file; DomainError when
-    too large or of a type we do not take, whatever its name says."""
-    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
-        raise DomainError(_("The file is too large: 10 MB at most."), code="size")
-    if upload.size == 0:
-        raise DomainError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ATTACHMENT_TYPES:
-        raise DomainError(
-            _("This kind of file is not accepted. Accepted: %(types)s")
-            % {"types": ATTACHMENT_TYPES_HELP},
-            code="type",
-        )
-    if kind.mime in ZIP_CONTAINERS:  # Office and OpenDocument files are zip archives
-        check_zip_container(upload, upload.size)
-    return kind.mime, ATTACHMENT_TYPES[kind.mime]
+    """``(content type, extension)`` decided on the bytes of the file, which its name and
+    announced type must agree with; DomainError when too large, of a type we do not take, or
+    unsafe (curiouslab.uploads)."""
+    checked = check_upload(upload, attachment_policy())
+    return checked.content_type, ATTACHMENT_TYPES[checked.content_type]
 
 
 @transaction.atomic

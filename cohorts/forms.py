@@ -2,15 +2,23 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Milestone, Programme
 from cohorts.services import clean_disciplines
 from cohorts.uploads import max_upload_bytes
+from curiouslab.errors import DomainError
+from curiouslab.uploads import UploadPolicy, check_upload
 
 MAX_FILES = 10
+# The school years a cohort may be created for.
+COHORT_YEARS = (2000, 2100)
 MAX_IMPORT_ROWS = 2000
 
 
@@ -77,6 +85,15 @@ class CohortForm(forms.ModelForm):
     def validate_unique(self):
         """The service checks one cohort per programme and year (the form has no programme)."""
 
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not COHORT_YEARS[0] <= year <= COHORT_YEARS[1]:
+            raise forms.ValidationError(
+                _("The school year starts between %(first)d and %(last)d.")
+                % {"first": COHORT_YEARS[0], "last": COHORT_YEARS[1]}
+            )
+        return year
+
     def clean(self):
         data = super().clean()
         # The calendar runs in order: the first date that comes too early is marked on its
@@ -106,6 +123,27 @@ class MilestoneForm(forms.ModelForm):
         fields = ["kind", "name", "description", "deadline"]
         widgets = {"deadline": DateTimeInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, cohort: Cohort | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort or (self.instance.cohort if self.instance.cohort_id else None)
+
+    def clean_deadline(self):
+        """A deadline falls within its cohort's calendar: from the call for challenges to the
+        closing session."""
+        deadline = self.cleaned_data["deadline"]
+        cohort = self.cohort
+        if cohort is not None and deadline is not None:
+            day = timezone.localdate(deadline)
+            if not cohort.call_opens <= day <= cohort.closing:
+                raise forms.ValidationError(
+                    _("The deadline must fall between %(start)s and %(end)s (the cohort's dates).")
+                    % {
+                        "start": date_format(cohort.call_opens, "SHORT_DATE_FORMAT"),
+                        "end": date_format(cohort.closing, "SHORT_DATE_FORMAT"),
+                    }
+                )
+        return deadline
+
 
 class EnrolmentForm(forms.Form):
     disciplines = forms.CharField(
@@ -133,44 +171,215 @@ class StudentInviteForm(forms.Form):
         self.fields["discipline"].choices = [(d, d) for d in disciplines]
 
 
+# --- The students CSV import ---------------------------------------------------------------
+
+# The headers a school's export may use, once lowercased, without accents and with every
+# run of punctuation or spaces made one space → the field they fill.
+IMPORT_HEADERS = {
+    "email": {
+        "email",
+        "e mail",
+        "mail",
+        "courriel",
+        "adresse email",
+        "adresse e mail",
+        "adresse mail",
+        "adresse courriel",
+        "adresse electronique",
+        "mel",
+        "e mail address",
+        "email address",
+    },
+    "first_name": {"prenom", "prenoms", "first name", "firstname", "given name", "prenom usuel"},
+    "last_name": {
+        "nom",
+        "nom de famille",
+        "nom d usage",
+        "nom usuel",
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+    },
+    # One column holding the whole name, first name first ...
+    "name": {
+        "name",
+        "full name",
+        "prenom nom",
+        "prenom et nom",
+        "eleve",
+        "etudiant",
+        "etudiante",
+        "nom complet",
+        "identite",
+        "apprenant",
+    },
+    # ... or last name first, as school registers print it ("DUPONT Inès").
+    "name_last_first": {"nom prenom", "nom et prenom", "nom prenoms", "nom et prenoms"},
+    "discipline": {
+        "discipline",
+        "filiere",
+        "specialite",
+        "formation",
+        "domaine",
+        "section",
+        "parcours",
+        "cursus",
+        "field",
+    },
+    "level": {"level", "niveau", "classe", "annee", "promotion", "promo", "year", "annee d etude"},
+}
+IMPORT_FIELD_LABELS = {
+    "email": _("e-mail address"),
+    "first_name": _("first name"),
+    "last_name": _("last name"),
+    "name": _("first and last name"),
+    "name_last_first": _("last and first name"),
+    "discipline": _("discipline"),
+    "level": _("level"),
+}
+_HEADER_OF = {alias: field for field, aliases in IMPORT_HEADERS.items() for alias in aliases}
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_POLICY = UploadPolicy(
+    kinds={"text/plain": {"csv", "txt", "tsv"}},
+    max_bytes=IMPORT_MAX_BYTES,
+    accepted=_("a CSV file"),
+    text_encodings=("cp1252",),
+)
+# The template offered on the import page, in the French office's own words.
+IMPORT_TEMPLATE_HEADER = ["Nom", "Prénom", "Courriel", "Discipline", "Niveau"]
+
+
+def normalise_header(raw: str) -> str:
+    text = unicodedata.normalize("NFKD", raw or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def _split_last_first(value: str) -> tuple[str, str]:
+    """ "DUPONT Inès" or "De La Fontaine Jean": the words in capitals (else the first word)
+    are the last name."""
+    words = value.split()
+    capitals = 0
+    while capitals < len(words) and words[capitals].isupper() and len(words[capitals]) > 1:
+        capitals += 1
+    cut = capitals if 0 < capitals < len(words) else 1
+    return " ".join(words[cut:]), " ".join(words[:cut])
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
 class StudentImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("Columns: name, email, discipline, level (first line: the column names)."),
+        help_text=_(
+            "First line: the column names, e.g. Nom;Prénom;Courriel;Discipline;Niveau (or a "
+            "single Nom Prénom column). Separated by semicolons, commas or tabs."
+        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns: list[tuple[str, str]] = []  # (header as written, what it fills)
+        self.ignored: list[str] = []
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is too large (2 MB at most)."))
-        raw = f.read()
+        f.seek(0)
+        raw = f.read(IMPORT_MAX_BYTES + 1)
+        f.seek(0)
+        text = None
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 text = raw.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
+        if text is None:
+            raise forms.ValidationError(
+                _(
+                    "The file is not readable text: save it from your spreadsheet as “CSV "
+                    "UTF-8” and upload it again."
+                )
+            )
+        if "\x00" in text:
+            raise forms.ValidationError(
+                _("Line %(n)d contains a NUL character: save the file again as CSV.")
+                % {"n": text[: text.index("\x00")].count("\n") + 1}
+            )
         try:
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+            check_upload(f, IMPORT_POLICY)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+        first_line = text.split("\n", 1)[0]
+        reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+        try:
+            header = next(reader, [])
+            fields = self._recognise(header)
+            rows = []
+            for record in reader:
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(rows) >= MAX_IMPORT_ROWS:
+                    raise forms.ValidationError(
+                        _("At most %(n)d students per file.") % {"n": MAX_IMPORT_ROWS}
+                    )
+                rows.append(self._row(fields, record))
         except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        header = {(h or "").strip().lower() for h in reader.fieldnames or []}
-        missing = {"name", "email", "discipline"} - header
+            raise forms.ValidationError(
+                _("Line %(n)d of the file cannot be read (a cell too long or a stray quote).")
+                % {"n": reader.line_num}
+            ) from None
+        return rows
+
+    def _recognise(self, header: list[str]) -> dict[int, str]:
+        fields: dict[int, str] = {}
+        for i, raw in enumerate(header):
+            field = _HEADER_OF.get(normalise_header(raw))
+            if field and field not in fields.values():
+                fields[i] = field
+                self.columns.append((raw.strip()[:80], str(IMPORT_FIELD_LABELS[field])))
+            elif raw.strip():
+                self.ignored.append(raw.strip()[:80])
+        found = set(fields.values())
+        missing = [str(IMPORT_FIELD_LABELS[f]) for f in ("email", "discipline") if f not in found]
+        if not found & {"name", "name_last_first", "last_name"}:
+            missing.insert(0, str(IMPORT_FIELD_LABELS["last_name"]))
         if missing:
             raise forms.ValidationError(
-                _("Missing columns: %(cols)s.") % {"cols": ", ".join(sorted(missing))}
+                _(
+                    "Missing columns: %(cols)s. Recognised headers include Nom, Prénom, "
+                    "Nom Prénom, Courriel, Discipline and Niveau."
+                )
+                % {"cols": ", ".join(missing)}
             )
-        rows = [
-            {(k or "").strip().lower(): (v or "") for k, v in row.items() if k}
-            for row in reader
-            if any((v or "").strip() for v in row.values() if isinstance(v, str))
-        ]
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise forms.ValidationError(
-                _("At most %(n)d students per file.") % {"n": MAX_IMPORT_ROWS}
-            )
-        return rows
+        return fields
+
+    @staticmethod
+    def _row(fields: dict[int, str], record: list[str]) -> dict:
+        cells = {field: (record[i] if i < len(record) else "") for i, field in fields.items()}
+        if "name_last_first" in cells:
+            first, last = _split_last_first(" ".join(cells.pop("name_last_first").split()))
+            cells.setdefault("first_name", first)
+            cells.setdefault("last_name", last)
+        if "name" in cells and not ("first_name" in cells or "last_name" in cells):
+            words = cells["name"].split()
+            cells["first_name"] = words[0] if words else ""
+            cells["last_name"] = " ".join(words[1:])
+        first = " ".join((cells.get("first_name") or "").split())
+        last = " ".join((cells.get("last_name") or "").split())
+        return {
+            "name": " ".join(p for p in (first, last) if p) or cells.get("name", ""),
+            "first_name": first,
+            "last_name": last,
+            "email": cells.get("email", ""),
+            "discipline": cells.get("discipline", ""),
+            "level": cells.get("level", ""),
+        }
 
 
 class TeamCreateForm(forms.Form):

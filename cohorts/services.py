@@ -597,14 +597,49 @@ class ImportRow:
     discipline: str
     level: str
     problems: list[str] = field(default_factory=list)
+    # From separate first and last name columns; else the name's first word is the first name.
+    given: str = ""
+    family: str = ""
 
     @property
     def first_name(self) -> str:
+        if self.given or self.family:
+            return self.given
         return self.name.split(" ", 1)[0] if self.name else ""
 
     @property
     def last_name(self) -> str:
+        if self.given or self.family:
+            return self.family
         return self.name.split(" ", 1)[1] if " " in self.name else ""
+
+
+# What an imported row may hold: the columns' lengths (Invitation), and no control character.
+IMPORT_LIMITS = {"first_name": 150, "last_name": 150, "email": 254, "discipline": 80, "level": 40}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _import_cell_problems(row: ImportRow) -> list[str]:
+    problems = []
+    labels = {
+        "first_name": _("first name"),
+        "last_name": _("last name"),
+        "email": _("e-mail address"),
+        "discipline": _("discipline"),
+        "level": _("level"),
+    }
+    for name, limit in IMPORT_LIMITS.items():
+        value = getattr(row, name)
+        if len(value) > limit:
+            problems.append(
+                _("The %(field)s has more than %(n)d characters.")
+                % {"field": labels[name], "n": limit}
+            )
+        if _CONTROL.search(value):
+            problems.append(
+                _("The %(field)s contains a control character.") % {"field": labels[name]}
+            )
+    return problems
 
 
 def student_import_check(*, enrolment: SchoolEnrolment, rows: list[dict]) -> list[ImportRow]:
@@ -629,13 +664,16 @@ def student_import_check(*, enrolment: SchoolEnrolment, rows: list[dict]) -> lis
             email=(raw.get("email") or "").strip().lower(),
             discipline=" ".join((raw.get("discipline") or "").split()),
             level=(raw.get("level") or "").strip(),
+            given=" ".join((raw.get("first_name") or "").split()),
+            family=" ".join((raw.get("last_name") or "").split()),
         )
         if not row.name:
             row.problems.append(_("The name is missing."))
+        row.problems.extend(_import_cell_problems(row))
         try:
             validate_email(row.email)
         except Exception:
-            row.problems.append(_("“%(e)s” is not a valid e-mail address.") % {"e": row.email})
+            row.problems.append(_("“%(e)s” is not a valid e-mail address.") % {"e": row.email[:80]})
         else:
             if row.email in seen:
                 row.problems.append(

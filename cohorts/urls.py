@@ -36,6 +36,11 @@ urlpatterns = [
     ),
     path("enrolments/<int:pk>/invite/", views.student_invite, name="student_invite"),
     path("enrolments/<int:pk>/import/", views.student_import, name="student_import"),
+    path(
+        "enrolments/<int:pk>/import/template.csv",
+        views.student_import_template,
+        name="student_import_template",
+    ),
     path("<int:cohort_pk>/teams/", views.team_list, name="team_list"),
     path("<int:cohort_pk>/teams/new/", views.team_create, name="team_create"),
     path("<int:cohort_pk>/teams/propose/", views.team_propose, name="team_propose"),

@@ -312,7 +312,7 @@ def cohort_copied(request, pk: int):
 @login_required
 def milestone_create(request, cohort_pk: int):
     cohort = _managed_cohort(request, cohort_pk)
-    form = forms.MilestoneForm(request.POST or None)
+    form = forms.MilestoneForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         services.milestone_save(cohort=cohort, actor=request.user, data=form.cleaned_data)
         messages.success(request, _("The milestone has been saved."))
@@ -668,9 +668,27 @@ def student_import(request, pk: int):
             "checked": checked,
             "problems": problems,
             "token": token,
+            "columns": form.columns,
+            "ignored": form.ignored,
         },
         status=400 if request.method == "POST" and (problems or not form.is_valid()) else 200,
     )
+
+
+@login_required
+def student_import_template(request, pk: int):
+    """A CSV to fill in, with the column names the import recognises and one example line
+    using a discipline the school declared; UTF-8 with a byte order mark and semicolons, as
+    a French spreadsheet opens it."""
+    enrolment = _enrolment(request, pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(forms.IMPORT_TEMPLATE_HEADER)
+    discipline = (enrolment.disciplines or [""])[0]
+    writer.writerow(["Dupont", "Inès", "ines.dupont@example.org", discipline, "Master 1"])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, _("students-template.csv"))
+    return response
 
 
 # --- Teams ----------------------------------------------------------------------------------
@@ -753,6 +771,32 @@ def _proposal_context(cohort: Cohort, students: list[Membership], assignment: di
     return result, groups.get(0, [])
 
 
+def _proposal_from_post(data, students) -> tuple[dict[int, int], str]:
+    """Each student's team number in a posted proposal, bounded by the data: with n students
+    there are at most n teams, so a number above n (or one that is not a number) is refused
+    before anything is built from it. Returns the assignment and a message ('' when fine)."""
+    limit = len(students)
+    assignment, refused = {}, ""
+    for m in students:
+        raw = (data.get(f"student-{m.user_id}") or "0").strip()
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(limit)) or int(raw) > limit:
+            refused = _("A team number must be between 0 and %(n)d.") % {"n": limit}
+            assignment[m.user_id] = 0
+        else:
+            assignment[m.user_id] = int(raw)
+    return assignment, refused
+
+
+def _team_names_refused(names) -> str:
+    longest = Team._meta.get_field("name").max_length
+    for name in names:
+        if len(name) > longest or "\x00" in name:
+            return _("A team name has %(n)d characters at most, and no control character.") % {
+                "n": longest
+            }
+    return ""
+
+
 @login_required
 def team_propose(request, cohort_pk: int):
     """A proposal of mixed teams for every unassigned student, shown as an editable form:
@@ -762,15 +806,13 @@ def team_propose(request, cohort_pk: int):
     students = list(selectors.unassigned_students(cohort))
     by_user = {m.user_id: m for m in students}
     if request.method == "POST":
-        assignment = {}
-        for m in students:
-            try:
-                assignment[m.user_id] = max(0, int(request.POST.get(f"student-{m.user_id}", 0)))
-            except ValueError:
-                assignment[m.user_id] = 0
+        assignment, refused = _proposal_from_post(request.POST, students)
         count = max(assignment.values(), default=0)
         names = {n: request.POST.get(f"name-{n}", "").strip() for n in range(1, count + 1)}
-        if request.POST.get("save"):
+        refused = refused or _team_names_refused(names.values())
+        if refused:
+            messages.error(request, refused)
+        elif request.POST.get("save"):
             groups = [
                 (
                     names.get(n) or _("Team %(n)d") % {"n": n},

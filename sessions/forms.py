@@ -9,8 +9,27 @@ from sessions.models import Session, SessionKind
 from sessions.selectors import people_who_may_run_sessions
 from sessions.services import SessionData
 
+# The largest id a database column holds (a signed 64-bit integer): a posted id beyond it is
+# no choice of ours, and must be refused before it reaches the database driver.
+MAX_ID = 2**63 - 1
 
-class _PersonChoice(forms.ModelMultipleChoiceField):
+
+class _BoundedChoices(forms.ModelMultipleChoiceField):
+    """Posted ids that are not a number, or one no column can hold, are invalid choices."""
+
+    def _check_values(self, value):
+        for pk in value:
+            digits = str(pk).strip().lstrip("+-")
+            if digits.isdigit() and (len(digits) > 19 or int(digits) > MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class _PersonChoice(_BoundedChoices):
     def label_from_instance(self, obj):
         return f"{obj.get_full_name() or obj.email} ({obj.email})"
 
@@ -30,11 +49,13 @@ class SessionForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, max_value=100_000, required=False
+    )
     agenda = forms.CharField(
         label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
-    invited_teams = forms.ModelMultipleChoiceField(
+    invited_teams = _BoundedChoices(
         label=_("Invited teams"),
         queryset=Team.objects.none(),
         required=False,

@@ -6,7 +6,6 @@ import datetime
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohorts.models import CoachAssignment, Cohort, Milestone, Team
 from curiouslab.accounts.models import Role, User
@@ -21,6 +21,7 @@ from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
 from curiouslab.site import absolute_url
+from curiouslab.uploads import UploadPolicy, check_upload
 from sessions.models import (
     Attendance,
     CalendarFeed,
@@ -38,19 +39,24 @@ CHECKIN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 SESSION_REMINDER_AHEAD = datetime.timedelta(hours=24)
 MILESTONE_REMINDER_AHEAD = datetime.timedelta(hours=48)
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
-MATERIAL_EXTENSIONS = {
-    ".pdf",
-    ".odt",
-    ".odp",
-    ".ods",
-    ".docx",
-    ".pptx",
-    ".xlsx",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".txt",
-}
+# The project's upload policy (curiouslab/uploads.py) for session material: the kind is
+# decided on the bytes, and the name and announced type must agree with it.
+MATERIAL_POLICY = UploadPolicy(
+    kinds={
+        "application/pdf": {"pdf"},
+        "application/vnd.oasis.opendocument.text": {"odt"},
+        "application/vnd.oasis.opendocument.presentation": {"odp"},
+        "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation": {"pptx"},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
+        "image/png": {"png"},
+        "image/jpeg": {"jpg", "jpeg"},
+        "text/plain": {"txt"},
+    },
+    max_bytes=MATERIAL_MAX_BYTES,
+    accepted=gettext_lazy("PDF, office document, image or text"),
+)
 SESSION_FIELDS = [
     "kind",
     "title",
@@ -188,16 +194,10 @@ def material_add(
         "meetings.take_attendance", session
     ):
         raise DomainError(_("Only the people running this session can attach material."))
-    if PurePath(upload.name or "").suffix.lower() not in MATERIAL_EXTENSIONS:
-        raise DomainError(
-            _("This kind of file is not accepted. Accepted: %(kinds)s.")
-            % {"kinds": ", ".join(sorted(MATERIAL_EXTENSIONS))}
-        )
-    if upload.size > MATERIAL_MAX_BYTES:
-        raise DomainError(_("The file is larger than 20 MB."))
+    checked = check_upload(upload, MATERIAL_POLICY)
     with transaction.atomic():
         material = SessionMaterial(session=session, title=title, uploaded_by=actor)
-        material.file.save(PurePath(upload.name).name, upload, save=False)
+        material.file.save(checked.name, upload, save=False)
         material.save()
         audit_log(
             actor=actor,

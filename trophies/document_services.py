@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -796,7 +796,11 @@ def template_check(*, programme: Programme, kind: str, language: str, html: str,
         with transaction.atomic():
             document = sample_document(programme=programme, kind=kind, language=language)
             if document.cohort.pk:
-                document.save()  # the same path as a real document, then rolled back
+                try:  # the same path as a real document, then rolled back
+                    with transaction.atomic():
+                        document.save()
+                except IntegrityError:  # already issued to this candidate: render it unsaved
+                    document.pk = None
             branding = branding_for(programme)
             _n, _t, content = render_document(document, template=(html, css), branding=branding)
             transaction.set_rollback(True)

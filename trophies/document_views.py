@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
+from curiouslab.uploads import check_logo
 from trophies import document_services as services
 from trophies.document_models import (
     Document,
@@ -31,7 +33,6 @@ from trophies.document_models import (
 )
 
 PAGE_SIZE = 25
-LOGO_MAX_BYTES = 1024 * 1024
 
 
 # --- Forms -----------------------------------------------------------------------------------
@@ -47,14 +48,14 @@ class BrandingForm(forms.ModelForm):
         fields = ["primary_color", "accent_color", "signatory_name", "signatory_title", "logo"]
 
     def clean_logo(self):
+        """A new logo goes through the project's upload policy (curiouslab/uploads.py): a PNG
+        or JPEG by its bytes, decoded within a pixel limit, and drawn by WeasyPrint."""
         logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "read") and getattr(logo, "size", 0):
-            if logo.size > LOGO_MAX_BYTES:
-                raise forms.ValidationError(_("The logo must weigh at most 1 MB."))
-            head = logo.read(8)
-            logo.seek(0)
-            if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff")):
-                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        if isinstance(logo, UploadedFile):
+            try:
+                check_logo(logo)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from None
         return logo
 
 

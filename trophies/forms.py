@@ -178,6 +178,9 @@ class AudienceVoteForm(forms.Form):
         self.fields["finalist"].queryset = jury.finalists.select_related("team")
 
 
+COMMENT_MAX_LENGTH = 2000
+
+
 def sheet_marks_from_post(data) -> dict[int, tuple[int | None, str]]:
     """Read a project's sheet from a POST: ``mark-<criterion id>`` and ``comment-<criterion
     id>``. Malformed input is refused (DomainError), never silently dropped."""
@@ -193,7 +196,14 @@ def sheet_marks_from_post(data) -> dict[int, tuple[int | None, str]]:
         marks.setdefault(cid, (None, ""))
     for cid in marks:
         raw = (data.get(f"mark-{cid}") or "").strip()
-        comment = (data.get(f"comment-{cid}") or "")[:2000]
+        comment = data.get(f"comment-{cid}") or ""
+        if len(comment) > COMMENT_MAX_LENGTH or "\x00" in comment:
+            raise DomainError(
+                _(
+                    "A comment has %(n)d characters at most, and no NUL character: nothing was saved."
+                )
+                % {"n": COMMENT_MAX_LENGTH}
+            )
         value = None
         if raw:
             try:

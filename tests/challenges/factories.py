@@ -13,7 +13,7 @@ from tests.factories import CohortFactory, OrganisationFactory
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "1f15c4890000000d49444154789c633821a0f71f0004b00206843077fe0000000049454e44ae426082"
 )
 HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert('pwned')</script></body></html>"
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from challenges import services
 from challenges.models import ChallengeAttachment
+from curiouslab.errors import DomainError
 from tests.challenges.factories import (
     HTML_BYTES,
     PDF_BYTES,
@@ -44,22 +45,23 @@ def test_pdf_attachment_is_stored_and_downloaded_as_an_attachment(world, login, 
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
-def test_image_named_like_a_pdf_is_stored_as_what_it_is(world, staff):
+def test_image_named_like_a_pdf_is_refused(world, staff):
+    """One upload policy (curiouslab/uploads.py): the name must agree with the bytes."""
     challenge = ChallengeFactory(**on_side(world.a))
-    attachment = services.attachment_add(
-        challenge=challenge,
-        actor=staff,
-        upload=SimpleUploadedFile("photo.pdf", PNG_BYTES, content_type="application/pdf"),
-    )
-    assert attachment.content_type == "image/png"
-    assert attachment.file.name.endswith(".png")
+    with pytest.raises(DomainError, match="ne correspond pas à son nom"):
+        services.attachment_add(
+            challenge=challenge,
+            actor=staff,
+            upload=SimpleUploadedFile("photo.pdf", PNG_BYTES, content_type="application/pdf"),
+        )
+    assert not ChallengeAttachment.objects.exists()
 
 
 def test_html_disguised_as_pdf_is_refused(world, login, staff):
     challenge = ChallengeFactory(**on_side(world.a))
     fake = SimpleUploadedFile("rapport.pdf", HTML_BYTES, content_type="application/pdf")
     response = _upload(login(staff), challenge, fake)
-    assert any("Ce type de fichier n'est pas accepté" in m for m in _messages(response))
+    assert any("n'est pas un type de fichier accepté" in m for m in _messages(response))
     assert not ChallengeAttachment.objects.exists()
 
 
@@ -68,7 +70,7 @@ def test_oversize_attachment_is_refused(world, login, staff, monkeypatch):
     challenge = ChallengeFactory(**on_side(world.a))
     big = pdf_upload("gros.pdf", PDF_BYTES + b"0" * 100)
     response = _upload(login(staff), challenge, big)
-    assert any("trop volumineux" in m for m in _messages(response))
+    assert any("« gros.pdf » dépasse les" in m for m in _messages(response))
     assert not ChallengeAttachment.objects.exists()
 
 

@@ -179,6 +179,10 @@ ROWS = {
         {"anonymous": ANON_LOGIN, "coordinator": 200, "school_referent": 200, "default": 404},
         kwargs=_enrolment,
     ),
+    "cohorts:student_import_template": Row(
+        {"anonymous": ANON_LOGIN, "coordinator": 200, "school_referent": 200, "default": 404},
+        kwargs=_enrolment,
+    ),
     "cohorts:team_list": Row(COORDINATOR_PAGE, kwargs=_cohort_pk),
     "cohorts:team_create": Row(
         COORDINATOR_POST,

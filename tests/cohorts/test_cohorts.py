@@ -147,7 +147,7 @@ def test_milestone_create_by_coordinator(setup, login):
             "kind": "final",
             "name": "Projet final",
             "description": "",
-            "deadline": "2030-06-01T18:00",
+            "deadline": f"{setup.cohort.working_ends:%Y-%m-%d}T18:00",
         },
     )
     assert response.status_code == 302

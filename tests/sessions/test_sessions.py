@@ -196,5 +196,5 @@ def test_material_upload_of_executable_is_refused(cast, login):
         {"title": "Outil", "file": upload},
         follow=True,
     )
-    assert "Ce type de fichier n’est pas accepté" in response.text
+    assert "n&#x27;est pas un type de fichier accepté" in response.text
     assert not SessionMaterial.objects.exists()
