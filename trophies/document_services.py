@@ -669,7 +669,7 @@ def _requeue(condition: Q) -> int:
                 requeued_at=now, requeued_count=count
             )
         queue_rendering(ids)
-    log.warning("re-queued %s stuck documents", len(ids))
+    log.warning("re-queued %s documents", len(ids))
     return len(ids)
 
 
