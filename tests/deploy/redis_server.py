@@ -59,13 +59,3 @@ class RedisServer:
     @property
     def running(self) -> bool:
         return self.process is not None
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from curiouslab import outbox
 from curiouslab.cache import RedisCache
-from tests.deploy.redis_server import RedisServer, needs_redis_server, redis_server  # noqa: F401
+from tests.deploy.redis_server import RedisServer, needs_redis_server
 from tests.factories import PASSWORD
 
 pytestmark = needs_redis_server
@@ -145,9 +145,7 @@ def test_sign_in_and_every_signed_in_page_answer_while_redis_is_down(
     # (but /healthz, which says that Redis is down: see below).
     failures, slowest = [], 0.0
     rows = {
-        name: row
-        for name, row in all_rows().items()
-        if row.method == "get" and name != "healthz"
+        name: row for name, row in all_rows().items() if row.method == "get" and name != "healthz"
     }
     for name, row in sorted(rows.items()):
         url_name = "admin:index" if name == "admin:*" else name

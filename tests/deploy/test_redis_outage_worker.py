@@ -27,7 +27,7 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 
 from curiouslab import outbox
-from tests.deploy.redis_server import needs_redis_server, redis_server  # noqa: F401
+from tests.deploy.redis_server import needs_redis_server
 from tests.deploy.test_redis_outage import forget_broker_connections
 from tests.factories import PASSWORD
 from tests.worker import database_url_of_test_db
@@ -133,7 +133,12 @@ def test_work_asked_for_during_a_redis_outage_is_done_within_two_minutes_of_its_
     later_cohort = CohortFactory(programme=a.programme)
 
     class Later:
-        programme, municipality, cohort, school = a.programme, a.municipality, later_cohort, a.school
+        programme, municipality, cohort, school = (
+            a.programme,
+            a.municipality,
+            later_cohort,
+            a.school,
+        )
 
     later = Team.objects.create(
         cohort=later_cohort,
