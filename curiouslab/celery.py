@@ -4,7 +4,7 @@ When a worker's connection to the broker comes back after it was lost (Redis sto
 restarted, the network cut), ``BrokerReturn`` has the work that may have been lost with it done
 again at once, without waiting for beat:
 
-- ``outbox.relay`` publishes the tasks that waited in the outbox (``curiouslab.outbox``);
+- ``accounts.relay_outbox`` publishes the tasks that waited in the outbox (``curiouslab.outbox``);
 - ``trophies.requeue_lost_documents`` queues again every document still pending that was
   queued before the return (its message may have gone with a Redis restarted without its
   data, or be held unacknowledged for an hour by the dead connection); rendering twice is
@@ -48,7 +48,7 @@ class BrokerReturn(bootsteps.StartStopStep):
         returned = timezone.now().isoformat()
         log.warning("broker connection back: relaying the outbox, re-queueing pending documents")
         try:
-            parent.app.send_task("outbox.relay")
+            parent.app.send_task("accounts.relay_outbox")
             parent.app.send_task(
                 "trophies.requeue_lost_documents", kwargs={"queued_before": returned}
             )

@@ -9,17 +9,18 @@ What happens, exactly:
    lock on each row while it publishes it (``SELECT … FOR UPDATE SKIP LOCKED``), so that the
    dispatch and the relay never both publish one row. A row is published at least once: a
    process that dies between the publication and the commit leaves the row to the relay,
-   and every task of the platform is idempotent.
+   which publishes it again (renders, archives and the documents' e-mail claim their rows,
+   so they do nothing twice; a plain e-mail could then, rarely, go twice).
 3. When the broker cannot be reached (a refused connection, a time-out, Redis loading its data
    after a restart), the row stays, with ``attempts`` and ``last_error``; the process logs a
    warning, stops trying the broker for ``BROKER_RETRY_AFTER`` seconds (rows then just wait)
    and, when a request asked for it, the page says in French that the work will be done when
    the service is back (``OutboxNoticeMiddleware``). The change itself is committed.
-4. ``outbox_relay`` publishes every row still waiting, oldest first. It runs every 30 seconds
-   (Celery beat, ``outbox-relay`` in CELERY_BEAT_SCHEDULE), whenever a worker's connection to
-   the broker comes back (``curiouslab.celery.BrokerReturn``), and is asked for by the first
-   dispatch that succeeds in a process after one that failed. Rows sent more than a day ago are
-   deleted by it.
+4. ``outbox_relay`` (task ``accounts.relay_outbox``) publishes every row still waiting, oldest
+   first. It runs every 30 seconds (beat: ``outbox-relay`` in CELERY_BEAT_SCHEDULE), whenever
+   a worker's connection to the broker comes back (``curiouslab.celery.BrokerReturn``), and
+   is asked for by the first dispatch that succeeds in a process after one that failed. Rows
+   sent more than a day ago are deleted by it (an e-mail's row holds its text until then).
 
 So an e-mail or a render asked for while Redis is down is published within about 30 s of
 Redis's return (the workers reconnect within 30 s), and nothing asked for is lost.
@@ -33,7 +34,7 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 
-from celery import current_app, shared_task
+from celery import current_app
 from django.contrib import messages
 from django.db import transaction
 from django.utils import timezone
@@ -82,14 +83,22 @@ def outbox_enqueue_many(*, task: str, kwargs_list: Iterable[dict], queue: str | 
     )
     ids = [row.pk for row in rows]
     if ids:
-        transaction.on_commit(lambda: outbox_dispatch(ids=ids))
+        # Robust: whatever goes wrong in the dispatch, the change is committed and the rows
+        # wait for the relay (in-process tasks, in the tests, let their errors through).
+        transaction.on_commit(
+            lambda: outbox_dispatch(ids=ids), robust=not current_app.conf.task_always_eager
+        )
     return rows
 
 
-def _publish(row) -> None:
-    if row.task not in current_app.tasks:  # a web process imports the apps' tasks on demand
+def _task(name: str):
+    if name not in current_app.tasks:  # a web process imports the apps' tasks on demand
         current_app.loader.import_default_modules()
-    current_app.tasks[row.task].apply_async(kwargs=row.kwargs, queue=row.queue or None)
+    return current_app.tasks[name]
+
+
+def _publish(row) -> None:
+    _task(row.task).apply_async(kwargs=row.kwargs, queue=row.queue or None)
 
 
 def _record_failure(ids: list[int], exc: BaseException) -> None:
@@ -174,7 +183,7 @@ def outbox_dispatch(*, ids: list[int]) -> int:
         _state["failed"] = False
         _state["down_until"] = 0.0
         try:
-            relay_outbox.apply_async()
+            _task("accounts.relay_outbox").apply_async()
         except broker_errors() as exc:  # gone again: the periodic relay will do it
             _broker_failed(exc)
     return sent
@@ -199,11 +208,6 @@ def outbox_relay(*, limit: int = RELAY_BATCH) -> int:
         log.warning("outbox: relayed %s waiting tasks", sent)
     OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     return sent
-
-
-@shared_task(name="outbox.relay", acks_late=True)
-def relay_outbox() -> int:
-    return outbox_relay()
 
 
 class OutboxNoticeMiddleware:

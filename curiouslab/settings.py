@@ -168,7 +168,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
-CELERY_IMPORTS = ["curiouslab.outbox"]  # the outbox relay task
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -185,7 +184,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Tasks that waited in the outbox while the broker was down (curiouslab/outbox.py).
-    "outbox-relay": {"task": "outbox.relay", "schedule": timedelta(seconds=30)},
+    "outbox-relay": {"task": "accounts.relay_outbox", "schedule": timedelta(seconds=30)},
     "accounts-purge-expired-invitations": {
         "task": "accounts.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=17),
