@@ -243,6 +243,7 @@ def test_work_asked_for_during_a_redis_outage_is_done_within_two_minutes_of_its_
         )
     ]
     print("\n".join(["", *story]))
+    assert any("connection back" in line for line in story)  # BrokerReturn did the recovery
     print(
         f"\nRedis down {OUTAGE} s: {ready_at_stop} of {IN_FLIGHT} in-flight diplomas ready at the "
         f"stop; all {total} diplomas ready and the invitation delivered {recovery:.1f} s after "
