@@ -110,11 +110,10 @@ def test_work_asked_for_during_a_redis_outage_is_done_within_two_minutes_of_its_
         },
     }
     settings.DOCUMENTS_CHUNK_SIZE = 2
-    cache_url, broker_url = redis_server.url(0), redis_server.url(1)
-    settings.CACHES = {"default": {**django_settings.CACHES["default"], "LOCATION": cache_url}}
-    settings.CELERY_BROKER_URL = broker_url
     conf = current_app.conf
     saved = conf.broker_url, conf.task_always_eager
+    cache_url, broker_url = redis_server.url(0), redis_server.url(1)
+    settings.CACHES = {"default": {**django_settings.CACHES["default"], "LOCATION": cache_url}}
     conf.broker_url, conf.task_always_eager = broker_url, False
     forget_broker_connections(current_app)
     outbox._state.update(down_until=0.0, failed=False)
