@@ -141,7 +141,9 @@ def _send(rows: list, *, honour_pause: bool) -> int:
         return 0
     # Tasks run in-process (the test suite's eager mode) touch no broker: their errors are
     # theirs and propagate.
-    errors = () if current_app.conf.task_always_eager else broker_errors()
+    eager = current_app.conf.task_always_eager
+    errors = () if eager else broker_errors()
+    others = () if eager else (Exception,)
     sent = 0
     for index, row in enumerate(rows):
         now = timezone.now()
@@ -155,6 +157,13 @@ def _send(rows: list, *, honour_pause: bool) -> int:
             _record_failure(left, exc)
             _broker_failed(exc)
             return sent
+        except others as exc:  # this row only (an unknown task name): the others go on
+            log.exception("outbox: task %s #%s could not be published", row.task, row.pk)
+            OutboxMessage.objects.filter(pk=row.pk).update(
+                attempts=F("attempts") + 1, last_attempt_at=now
+            )
+            _record_failure([row.pk], exc)
+            continue
         OutboxMessage.objects.filter(pk=row.pk).update(
             sent_at=now, attempts=F("attempts") + 1, last_attempt_at=now, last_error=""
         )

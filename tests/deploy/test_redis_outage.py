@@ -271,3 +271,18 @@ def test_healthz_reports_cache_and_broker_down_while_redis_is_stopped(
     redis_server.start()
     response = client.get("/healthz")
     assert response.status_code == 200, response.json()
+
+
+@needs_redis_settings
+@pytest.mark.django_db(transaction=True)
+def test_a_task_that_cannot_be_published_does_not_hold_the_others_back(broker_on):
+    from curiouslab.accounts.models import OutboxMessage
+
+    broken = OutboxMessage.objects.create(task="no.such.task", kwargs={})
+    good = OutboxMessage.objects.create(task="accounts.purge_expired_invitations", kwargs={})
+    assert outbox.outbox_relay() == 1
+    good.refresh_from_db()
+    broken.refresh_from_db()
+    assert good.sent_at is not None
+    assert broken.sent_at is None and "NotRegistered" in broken.last_error
+    assert redis.Redis.from_url(broker_on).llen("celery") == 1
