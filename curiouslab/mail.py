@@ -1,4 +1,6 @@
-"""E-mail goes out through a Celery task, queued only once the transaction commits.
+"""E-mail goes out through a Celery task, written to the outbox in the caller's transaction and
+published once it commits (``curiouslab.outbox``): a message asked for while the broker is down
+waits in the database and is sent when the broker is back.
 
 Messages are rendered here, in the recipient's language, from three templates:
 ``<name>_subject.txt``, ``<name>.txt`` and optionally ``<name>.html``.
@@ -10,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -43,12 +44,20 @@ def render_mail(*, template: str, context: dict, language: str) -> tuple[str, st
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, html
 
 
+def queue_email(*, to: list[str], subject: str, body: str, html: str | None = None) -> None:
+    """Have ``accounts.send_email`` send one message once the current transaction commits."""
+    from curiouslab.outbox import outbox_enqueue
+
+    outbox_enqueue(
+        task="accounts.send_email",
+        kwargs={"to": list(to), "subject": subject, "body": body, "html": html},
+    )
+
+
 def send_templated_mail(*, recipients: Iterable, template: str, context: dict) -> int:
     """Render one message per recipient (User or Recipient) and queue it after commit.
     Returns how many were queued."""
-    from curiouslab.accounts.tasks import send_email
-
-    count = 0
+    messages = []
     for person in recipients:
         r = Recipient.of(person)
         if not r.email:
@@ -56,7 +65,9 @@ def send_templated_mail(*, recipients: Iterable, template: str, context: dict) -
         subject, body, html = render_mail(
             template=template, context={**context, "recipient": person}, language=r.language
         )
-        kwargs = {"to": [r.email], "subject": subject, "body": body, "html": html}
-        transaction.on_commit(lambda kw=kwargs: send_email.delay(**kw))
-        count += 1
-    return count
+        messages.append({"to": [r.email], "subject": subject, "body": body, "html": html})
+    if messages:
+        from curiouslab.outbox import outbox_enqueue_many
+
+        outbox_enqueue_many(task="accounts.send_email", kwargs_list=messages)
+    return len(messages)

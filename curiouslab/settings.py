@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "curiouslab.accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "curiouslab.outbox.OutboxNoticeMiddleware",  # "your request waits for the broker"
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,21 +147,20 @@ REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "curiouslab.cache.RedisCache",  # one Redis client per pool
+            # One Redis client per pool; when Redis does not answer, reads miss and writes go
+            # to the process's memory, after half a second at most (see curiouslab/cache.py).
+            "BACKEND": "curiouslab.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "curiouslab",
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions are stored in the database and, with Redis, read through the shared cache: a signed-in
-# page then costs no session query. Without Redis the cache is per process, which could serve a
-# session already ended in another process, so the database alone holds them.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database only, with or without Redis: a signed-in page costs one query
+# by primary key, and a Redis outage signs nobody out. (Read through the cache, a session
+# ended while Redis was down would come back from Redis afterwards.)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without Redis the broker is kombu's "filesystem" transport: messages are files under
@@ -181,7 +181,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A request that publishes while Redis is down waits at most a few seconds for it
+    # (the outbox keeps the task: curiouslab/outbox.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# One more try on a fresh connection (the pooled one may have died with a Redis restart).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -197,6 +207,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Tasks that waited in the outbox while the broker was down (curiouslab/outbox.py).
+    "outbox-relay": {"task": "accounts.relay_outbox", "schedule": timedelta(seconds=30)},
     "accounts-purge-expired-invitations": {
         "task": "accounts.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=17),
@@ -204,7 +216,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Documents whose worker or message was lost are rendered again (trophies.tasks).
     "trophies-requeue-stuck-documents": {
         "task": "trophies.requeue_stuck_documents",
-        "schedule": timedelta(minutes=2),
+        "schedule": timedelta(seconds=30),
     },
     # Sessions: reminders the day before a session and two days before a deadline; hourly
     # runs, each reminder claimed once (sessions.models.ReminderSent).

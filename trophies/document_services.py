@@ -395,19 +395,17 @@ def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
 
 # --- Issuing ---------------------------------------------------------------------------------
 def queue_rendering(document_ids: list[int]) -> None:
-    """Queue chunked render tasks once the transaction commits."""
-    from trophies.tasks import render_documents
+    """Write chunked render tasks to the outbox, published once the transaction commits
+    (``curiouslab.outbox``: while the broker is down they wait there, then go)."""
+    from curiouslab.outbox import outbox_enqueue_many
 
     ids = list(document_ids)
     size = chunk_size()
-    queue = getattr(settings, "DOCUMENTS_QUEUE", None)
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        transaction.on_commit(
-            lambda chunk=chunk: render_documents.apply_async(
-                kwargs={"document_ids": chunk}, queue=queue
-            )
-        )
+    outbox_enqueue_many(
+        task="trophies.render_documents",
+        kwargs_list=[{"document_ids": ids[i : i + size]} for i in range(0, len(ids), size)],
+        queue=getattr(settings, "DOCUMENTS_QUEUE", None),
+    )
 
 
 def documents_issue(
@@ -616,18 +614,35 @@ def document_revoke(*, document: Document, actor: User, reason: str) -> Document
 
 def documents_requeue_stuck() -> int:
     """Re-queue documents pending or rendering for longer than ``stale_after()`` (their
-    worker or their message was lost) and record it on each cohort. Returns how many."""
+    worker or their message was lost) and record it on each cohort. Returns how many. Beat
+    runs it every 30 seconds (``trophies-requeue-stuck-documents``)."""
+    cutoff = timezone.now() - stale_after()
+    return _requeue(
+        Q(status=DocumentStatus.PENDING, queued_at__lt=cutoff)
+        | Q(status=DocumentStatus.PENDING, queued_at__isnull=True)
+        | Q(status=DocumentStatus.RENDERING, claimed_at__lt=cutoff)
+    )
+
+
+def documents_requeue_lost(*, queued_before) -> int:
+    """Re-queue every document still pending that was queued before ``queued_before``: a
+    worker whose connection to the broker came back calls it with the time of its return
+    (``curiouslab.celery.BrokerReturn``), since the messages of those documents may have been
+    lost with the broker (a Redis restarted without its data) or be held, unacknowledged, by a
+    connection that died (Redis gives them back only after the visibility timeout, an hour).
+    A document whose message did survive is then queued twice; the second render finds it
+    claimed or ready and does nothing. Documents being rendered are left to their worker (and
+    to ``documents_requeue_stuck``). Returns how many."""
+    return _requeue(Q(status=DocumentStatus.PENDING, queued_at__lt=queued_before))
+
+
+def _requeue(condition: Q) -> int:
     now = timezone.now()
-    cutoff = now - stale_after()
     with transaction.atomic():
         stuck = list(
             Document.objects.select_for_update(skip_locked=True)
             .filter(revoked_at__isnull=True)
-            .filter(
-                Q(status=DocumentStatus.PENDING, queued_at__lt=cutoff)
-                | Q(status=DocumentStatus.PENDING, queued_at__isnull=True)
-                | Q(status=DocumentStatus.RENDERING, claimed_at__lt=cutoff)
-            )
+            .filter(condition)
             .values_list("pk", "cohort_id")
         )
         if not stuck:
@@ -643,13 +658,13 @@ def documents_requeue_stuck() -> int:
                 requeued_at=now, requeued_count=count
             )
         queue_rendering(ids)
-    log.warning("re-queued %s stuck documents", len(ids))
+    log.warning("re-queued %s documents", len(ids))
     return len(ids)
 
 
 # --- Delivery --------------------------------------------------------------------------------
 def documents_email_queue(*, cohort: Cohort, actor: User) -> None:
-    from trophies.tasks import email_documents
+    from curiouslab.outbox import outbox_enqueue
 
     with transaction.atomic():
         audit_log(
@@ -658,7 +673,7 @@ def documents_email_queue(*, cohort: Cohort, actor: User) -> None:
             obj=cohort,
             organisation=cohort.programme.organisation_id,
         )
-        transaction.on_commit(lambda: email_documents.delay(cohort_id=cohort.pk))
+        outbox_enqueue(task="trophies.email_documents", kwargs={"cohort_id": cohort.pk})
 
 
 def documents_email_send(*, cohort_id: int) -> int:
@@ -697,7 +712,7 @@ def documents_email_send(*, cohort_id: int) -> int:
 
 
 def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
-    from trophies.tasks import build_document_archive
+    from curiouslab.outbox import outbox_enqueue
 
     with transaction.atomic():
         archive = DocumentArchive.objects.create(cohort=cohort, requested_by=actor)
@@ -707,7 +722,7 @@ def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
             obj=archive,
             organisation=cohort.programme.organisation_id,
         )
-        transaction.on_commit(lambda: build_document_archive.delay(archive_id=archive.pk))
+        outbox_enqueue(task="trophies.build_document_archive", kwargs={"archive_id": archive.pk})
     return archive
 
 

@@ -18,9 +18,21 @@ def render_documents(*, document_ids: list[int]) -> int:
 
 @shared_task(name="trophies.requeue_stuck_documents", acks_late=True)
 def requeue_stuck_documents() -> int:
+    """Beat, every 30 s: documents pending or rendering for longer than the stale age."""
     from trophies.document_services import documents_requeue_stuck
 
     return documents_requeue_stuck()
+
+
+@shared_task(name="trophies.requeue_lost_documents", acks_late=True)
+def requeue_lost_documents(*, queued_before: str) -> int:
+    """Sent by a worker whose broker connection came back (``curiouslab.celery``): every
+    document still pending that was queued before that moment is queued again."""
+    from django.utils.dateparse import parse_datetime
+
+    from trophies.document_services import documents_requeue_lost
+
+    return documents_requeue_lost(queued_before=parse_datetime(queued_before))
 
 
 @shared_task(name="trophies.build_document_archive", acks_late=True, reject_on_worker_lost=True)

@@ -30,16 +30,13 @@ class AccountAdapter(DefaultAccountAdapter):
             return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
 
     def send_mail(self, template_prefix, email, context):
-        # allauth's own messages (verification, password reset) go through the same Celery
-        # task as every other message, after commit.
-        from django.db import transaction
-
-        from curiouslab.accounts.tasks import send_email
+        # allauth's own messages (verification, password reset) go through the outbox and
+        # the same Celery task as every other message, after commit.
+        from curiouslab.mail import queue_email
 
         msg = self.render_mail(template_prefix, email, context)
         html = next((c for c, t in getattr(msg, "alternatives", []) if t == "text/html"), None)
-        kwargs = {"to": list(msg.to), "subject": msg.subject, "body": msg.body, "html": html}
-        transaction.on_commit(lambda: send_email.delay(**kwargs))
+        queue_email(to=list(msg.to), subject=msg.subject, body=msg.body, html=html)
 
     # The links of allauth's messages come from SITE_URL like every other link (not from the
     # Host header of the request that triggered them).

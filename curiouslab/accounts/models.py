@@ -260,3 +260,34 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to publish, written in the same transaction as the change that asks for
+    it and published once that transaction commits (``curiouslab.outbox``). ``sent_at`` stays
+    empty until the broker has taken it: while the broker is down the row waits, with the
+    number of attempts and the last error, and the relay publishes it when the broker is back."""
+
+    task = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict)
+    queue = models.CharField(_("queue"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent_idx",
+            ),
+            models.Index(fields=["sent_at"], name="outbox_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

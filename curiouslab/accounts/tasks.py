@@ -27,6 +27,15 @@ def send_email(*, to: list[str], subject: str, body: str, html: str | None = Non
     message.send()
 
 
+@shared_task(name="accounts.relay_outbox", acks_late=True)
+def relay_outbox() -> int:
+    """Publish the tasks that wait in the outbox (beat every 30 s, and a worker whose broker
+    connection came back: see curiouslab/outbox.py)."""
+    from curiouslab.outbox import outbox_relay
+
+    return outbox_relay()
+
+
 @shared_task(name="accounts.purge_expired_invitations")
 def purge_expired_invitations() -> int:
     """Delete invitations that expired more than 90 days ago and were never used."""
