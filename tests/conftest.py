@@ -25,3 +25,15 @@ def login(client):
 def fast_password_hasher(settings):
     """Hashing with the production hasher costs ~0.2 s a user; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the default language (French): a test that activates
+    English, or a request served in English, never changes the language of the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
