@@ -171,6 +171,7 @@ def form_kwargs(cls, world, jury) -> dict:
         "session": None,
         "jury": jury,
         "teams": Team.objects.all(),
+        "user": a.people["coordinator"],
     }
     params = inspect.signature(cls.__init__).parameters
     kwargs = {}
