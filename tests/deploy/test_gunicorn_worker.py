@@ -24,7 +24,13 @@ def server():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [GUNICORN, "tests.deploy.pid_app:application", "--bind", f"127.0.0.1:{port}"],
+        [
+            GUNICORN,
+            "tests.deploy.pid_app:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",  # gunicorn 27 would share one socket path with others
+        ],
         cwd=ROOT,
         # gunicorn.conf.py is read from the working directory, as in production; two
         # processes of two threads each.
