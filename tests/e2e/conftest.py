@@ -94,20 +94,38 @@ AUDIT_VIEWPORTS = {
     "390 px": {"width": 390, "height": 844},
 }
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Best-practice rules about landmarks, checked as well: a screen reader lists the landmarks.
+AXE_RULES = [
+    "landmark-unique",
+    "landmark-one-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+]
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 _TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]*')
 _OVERFLOW = """() => {
     const root = document.documentElement;
     if (root.scrollWidth <= root.clientWidth) return null;
+    // What sticks out: elements past the right edge that no scrolling box clips (an absolutely
+    // positioned one escapes a scrolling box that is not its containing block).
+    const clipped = e => {
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== "visible") return true;
+        }
+        return false;
+    };
     const wide = [...document.querySelectorAll("body *")]
         .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1
-                     && !e.closest(".table-responsive, .overflow-auto, .visually-hidden"))
+                     && (["absolute", "fixed"].includes(getComputedStyle(e).position) || !clipped(e)))
         .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
                   + (e.className && typeof e.className === "string"
-                     ? "." + e.className.trim().split(/\\s+/).join(".") : ""));
+                     ? "." + e.className.trim().split(/\\s+/).join(".") : "")
+                  + " «" + (e.textContent || "").trim().slice(0, 30) + "»");
     return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide.slice(0, 8)};
 }"""
-_AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+_AXE_RUN = """([tags, rules]) => axe.run(document, {runOnly: {type: "tag", values: tags},
+        rules: Object.fromEntries(rules.map(r => [r, {enabled: true}])), resultTypes: ["violations"]})
     .then(r => r.violations.map(v => ({id: v.id, help: v.help,
         nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + "  " + (n.failureSummary || "").split("\\n").slice(1, 2).join(""))})))"""
 
@@ -181,7 +199,7 @@ class PageAudit:
                     if overflow:
                         problems.append(f"{url} scrolls sideways at {name}: {overflow}")
                     page.evaluate(axe)
-                    for violation in page.evaluate(_AXE_RUN, AXE_TAGS):
+                    for violation in page.evaluate(_AXE_RUN, [AXE_TAGS, AXE_RULES]):
                         problem = (
                             f"{url} at {name}: axe {violation['id']} ({violation['help']}): "
                             + "; ".join(violation["nodes"])

@@ -83,7 +83,7 @@ def test_student_downloads_diploma_and_anyone_verifies_it(
         nav = mobile.get_by_role("navigation", name="Navigation principale")
         my_documents = nav.get_by_role("link", name="Mes documents")
         expect(my_documents).to_be_hidden()  # folded away on a phone
-        nav.get_by_role("button", name="Afficher ou masquer le menu").click()
+        mobile.get_by_role("button", name="Afficher ou masquer le menu").click()
         my_documents.click()
 
         expect(mobile.get_by_role("heading", level=1)).to_have_text("Mes documents")
