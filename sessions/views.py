@@ -287,6 +287,15 @@ def attendance_sheet(request, pk: int):
     )
 
 
+def _attendance_counter(session) -> dict:
+    """The roll call's "n present out of m" for the row an HTMX tap sends back."""
+    invitees = session_invitees(session)
+    present = Attendance.objects.filter(
+        session=session, present=True, user__in=invitees.values("pk")
+    ).count()
+    return {"present": present, "total": invitees.count(), "oob": True}
+
+
 @login_required
 @require_POST
 def attendance_toggle(request, pk: int, user_id: int):
@@ -312,11 +321,15 @@ def attendance_toggle(request, pk: int, user_id: int):
             )
         messages.error(request, exc.message)
         return redirect("sessions:attendance", pk=session.pk)
-    if request.htmx:
+    if request.htmx:  # the row, and the counter above the table swapped out of band
         return render(
             request,
-            "sessions/attendance.html#row",
-            {"session": session, "row": {"person": person, "record": record}},
+            "sessions/attendance.html#toggled",
+            {
+                "session": session,
+                "row": {"person": person, "record": record},
+                **_attendance_counter(session),
+            },
         )
     return redirect("sessions:attendance", pk=session.pk)
 
