@@ -124,6 +124,31 @@ _OVERFLOW = """() => {
                   + " «" + (e.textContent || "").trim().slice(0, 30) + "»");
     return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide.slice(0, 8)};
 }"""
+# axe leaves the contrast of text on a transparent background "to review": a badge is white
+# text on its own colour, so a badge whose stylesheet is missing is white on white. Each badge's
+# text is measured against the first background behind it.
+_BADGES = """() => {
+    const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = e => {
+        for (; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    return [...document.querySelectorAll(".badge, .status-badge")]
+        .filter(e => e.offsetParent !== null && e.textContent.trim())
+        .map(e => {
+            const a = lum(rgb(getComputedStyle(e).color).slice(0, 3)), b = lum(background(e));
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            return {text: e.textContent.trim().slice(0, 40), cls: e.className, ratio: Math.round(ratio * 100) / 100};
+        })
+        .filter(r => r.ratio < 4.5);
+}"""
 _AXE_RUN = """([tags, rules]) => axe.run(document, {runOnly: {type: "tag", values: tags},
         rules: Object.fromEntries(rules.map(r => [r, {enabled: true}])), resultTypes: ["violations"]})
     .then(r => r.violations.map(v => ({id: v.id, help: v.help,
@@ -198,6 +223,10 @@ class PageAudit:
                     overflow = page.evaluate(_OVERFLOW)
                     if overflow:
                         problems.append(f"{url} scrolls sideways at {name}: {overflow}")
+                    for badge in page.evaluate(_BADGES):
+                        problem = f"{url}: badge unreadable ({badge['ratio']}:1): {badge}"
+                        if problem not in problems:
+                            problems.append(problem)
                     page.evaluate(axe)
                     for violation in page.evaluate(_AXE_RUN, [AXE_TAGS, AXE_RULES]):
                         problem = (
