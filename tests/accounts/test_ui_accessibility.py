@@ -210,3 +210,23 @@ def test_every_status_badge_is_readable_on_every_page():
             assert ratio >= 4.5, f".{prefix}{status}: {ratio:.2f}:1"
     default = rules["status-badge"]
     assert "color: #fff" in default and "background-color" in default
+
+
+def test_navigation_is_grouped_by_area_in_a_fixed_order(world, login):
+    """The coordinator's entries come in labelled areas, home first and administration last,
+    whatever order the apps provide them in."""
+    response = login(world.a.people["coordinator"]).get(reverse("home"))
+    groups = [
+        (str(g.label), [str(i.label) for i in g.items]) for g in response.context["nav_groups"]
+    ]
+    assert groups == [
+        ("", ["Accueil"]),
+        ("Défis", ["Défis à examiner"]),
+        ("Promotions et équipes", ["Promotions", "Équipes"]),
+        ("Séances", ["Mes séances", "Accompagnement"]),
+        ("Jury et documents", ["Jury", "Diplômes et trophées"]),
+        ("Administration", ["Invitations", "Journal d'audit"]),
+    ]
+    html = response.content.decode()
+    assert 'aria-labelledby="nav-area-admin"' in html
+    assert html.count('aria-controls="main-nav"') == 1
