@@ -169,8 +169,9 @@ def test_unknown_code_is_a_friendly_page_on_a_phone(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_coordinator_confirms_dozens_of_diplomas_and_rows_become_downloadable_live(
-    page, world, media, monkeypatch
+    page, world, media, monkeypatch, viewport
 ):
     """From her home page the coordinator issues 13 diplomas: a page asks her to confirm the
     number, then the list's rows turn "Prêt" with their download button as the worker renders
@@ -194,6 +195,9 @@ def test_coordinator_confirms_dozens_of_diplomas_and_rows_become_downloadable_li
     page.get_by_label("Courriel").fill(coordinator.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
+    if viewport:
+        page.set_viewport_size(viewport)
+        page.get_by_role("button", name="Afficher ou masquer le menu").click()
     nav = page.get_by_role("navigation", name="Navigation principale")
     nav.get_by_role("link", name="Diplômes et trophées").click()
     page.get_by_role("link", name=world.a.cohort.name).click()
