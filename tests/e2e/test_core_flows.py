@@ -220,7 +220,7 @@ def test_coordinator_menu_is_grouped_by_area_and_reaches_every_page_at_1280(page
     assert page.console_errors == []
 
 
-def test_phone_menu_folds_and_opens_with_the_keyboard(browser, live_server, demo):
+def test_phone_menu_folds_and_opens_with_the_keyboard(browser, live_server, demo, page_audit):
     phone = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="fr-FR"
     )
@@ -239,6 +239,9 @@ def test_phone_menu_folds_and_opens_with_the_keyboard(browser, live_server, demo
         expect(toggle).to_have_attribute("aria-expanded", "true")
         expect(audit_link).to_be_visible()
         expect(nav.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        expect(nav.get_by_role("button", name="English")).to_be_visible()
+        mobile.wait_for_timeout(400)  # the unfolding's transition
+        page_audit.capture(mobile)  # the open menu is audited too (contrast, overflow)
         # Tab walks into the menu's links in order.
         mobile.keyboard.press("Tab")
         expect(nav.get_by_role("link", name="Accueil")).to_be_focused()
