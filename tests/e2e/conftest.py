@@ -85,9 +85,10 @@ def page(browser, live_server, page_audit):
 # every browser context a test opens. At teardown, each distinct capture is replayed in a fresh
 # context — the captured DOM served at its own address, its scripts removed (what they did is
 # already in the DOM), the site's own stylesheets and images loaded from the live server — and
-# must not scroll sideways at 1280 px nor at 390 px, and must have no WCAG 2.1 A/AA violation
-# according to axe-core. A test that has a reason to skip the audit can mark itself
-# ``@pytest.mark.no_page_audit``.
+# must not scroll sideways at 1280 px nor at 390 px, must have no status badge below 4.5:1, and
+# no WCAG 2.1 A/AA violation nor duplicate landmark according to axe-core. A test can capture a
+# state reached by clicking (an open menu) with ``page_audit.capture(page)``; a test that has a
+# reason to skip the audit can mark itself ``@pytest.mark.no_page_audit``.
 
 AUDIT_VIEWPORTS = {
     "1280 px": {"width": 1280, "height": 900},
