@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from curiouslab.accounts.models import OrganisationKind, Role
 from sessions.models import Attendance, Session, SessionKind
+from sessions.services import attendance_check_in, checkin_token
 from tests.factories import (
     PASSWORD,
     CohortFactory,
@@ -202,6 +203,17 @@ def test_coordinator_plans_session_student_sees_it_roll_call_marks_present(page,
     attendance.refresh_from_db()
     assert attendance.present is False
     assert Attendance.objects.filter(session=session).count() == 1
+
+    # Tom checks in with the QR code on his own phone: the sheet shows it without a reload.
+    phone.evaluate("window.notReloaded = true")
+    session.refresh_from_db()  # its times were moved to now above
+    attendance_check_in(session=session, user=tom, token=checkin_token(session))
+    expect(tom_row.get_by_role("button")).to_have_attribute(
+        "aria-pressed", "true", timeout=12_000
+    )  # the sheet asks every 5 s
+    expect(tom_row.get_by_role("cell").last).to_have_text("Émargement par QR code")
+    expect(phone.get_by_text("Présents : 1 sur 2 personnes invitées")).to_be_visible()
+    assert phone.evaluate("window.notReloaded") is True
     assert phone.console_errors == []
 
 
