@@ -8,7 +8,7 @@ from curiouslab.accounts.models import Role
 def items(request, roles):
     result = []
     if roles.roles:
-        result.append(NavItem(_("My sessions"), reverse("sessions:mine")))
+        result.append(NavItem(_("My sessions"), reverse("sessions:mine"), "sessions"))
     if roles.has_any(Role.COORDINATOR, Role.STUDENT, Role.COACH, Role.MUNICIPAL_STAFF):
-        result.append(NavItem(_("Coaching"), reverse("sessions:coaching_list")))
+        result.append(NavItem(_("Coaching"), reverse("sessions:coaching_list"), "sessions"))
     return result

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -276,16 +277,53 @@ def _running_session(request, pk: int) -> Session:
 
 @login_required
 def attendance_sheet(request, pk: int):
+    """The roll call. The page polls it with ``?state=``: nothing (204) while no attendance of
+    the session changed, else its rows and counter, so QR check-ins and other devices' taps
+    appear without a reload."""
     session = _running_session(request, pk)
+    state = _attendance_state(session)
+    polled = request.htmx and "state" in request.GET
+    if polled and request.GET["state"] == state:
+        return HttpResponse(status=204)
     invitees = list(session_invitees(session))
     records = {a.user_id: a for a in Attendance.objects.filter(session=session)}
     rows = [{"person": p, "record": records.get(p.pk)} for p in invitees]
     present = sum(1 for r in rows if r["record"] and r["record"].present)
     return render(
         request,
-        "sessions/attendance.html",
-        {"session": session, "rows": rows, "present": present, "total": len(rows)},
+        "sessions/attendance.html#live" if polled else "sessions/attendance.html",
+        {
+            "session": session,
+            "rows": rows,
+            "present": present,
+            "total": len(rows),
+            "state": state,
+            "oob": polled,
+        },
     )
+
+
+def _attendance_state(session) -> str:
+    """Changes whenever an attendance of ``session`` is recorded or changed."""
+    agg = Attendance.objects.filter(session=session).aggregate(
+        n=Count("id"), last=Max("recorded_at")
+    )
+    return f"{agg['n']}.{agg['last'].timestamp() if agg['last'] else 0}"
+
+
+def _attendance_counter(session) -> dict:
+    """The roll call's "n present out of m" (and the poll's new state) for the row an HTMX tap
+    sends back."""
+    invitees = session_invitees(session)
+    present = Attendance.objects.filter(
+        session=session, present=True, user__in=invitees.values("pk")
+    ).count()
+    return {
+        "present": present,
+        "total": invitees.count(),
+        "state": _attendance_state(session),
+        "oob": True,
+    }
 
 
 @login_required
@@ -313,11 +351,15 @@ def attendance_toggle(request, pk: int, user_id: int):
             )
         messages.error(request, exc.message)
         return redirect("sessions:attendance", pk=session.pk)
-    if request.htmx:
+    if request.htmx:  # the row, and the counter above the table swapped out of band
         return render(
             request,
-            "sessions/attendance.html#row",
-            {"session": session, "row": {"person": person, "record": record}},
+            "sessions/attendance.html#toggled",
+            {
+                "session": session,
+                "row": {"person": person, "record": record},
+                **_attendance_counter(session),
+            },
         )
     return redirect("sessions:attendance", pk=session.pk)
 

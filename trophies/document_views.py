@@ -33,6 +33,8 @@ from trophies.document_models import (
 )
 
 PAGE_SIZE = 25
+# Issuing more documents than this at once asks the coordinator to confirm the number first.
+ISSUE_CONFIRM_ABOVE = 10
 
 
 # --- Forms -----------------------------------------------------------------------------------
@@ -115,28 +117,36 @@ def index(request):
 def cohort_detail(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     doc_settings = services.settings_for(cohort)
-    status = request.GET.get("status", "")
-    docs = Document.objects.filter(cohort=cohort).order_by("kind", "id")
-    if status in DocumentStatus.values:
-        docs = docs.filter(status=status)
-    elif status == "revoked":
-        docs = docs.filter(revoked_at__isnull=False)
-    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "cohort": cohort,
         "doc_settings": doc_settings,
         "settings_form": SettingsForm(instance=doc_settings),
         "progress": services.progress(cohort=cohort),
         "failures": _failures(cohort),
-        "page": page,
-        "status": status,
-        "query": f"status={status}" if status else "",
+        **_documents_page(request, cohort),
         "statuses": DocumentStatus.choices,
         "kinds": DocumentKind.choices,
         "archive": DocumentArchive.objects.filter(cohort=cohort).first(),
         "revoke_form": RevokeForm(),
     }
     return render(request, "trophies/documents/cohort.html", context)
+
+
+def _documents_page(request, cohort) -> dict:
+    """The page of issued documents the list shows, filtered by ``?status=``; ``list_query``
+    lets the progress poll render the same page of rows."""
+    status = request.GET.get("status", "")
+    docs = Document.objects.filter(cohort=cohort).order_by("kind", "id")
+    if status in DocumentStatus.values:
+        docs = docs.filter(status=status)
+    elif status == "revoked":
+        docs = docs.filter(revoked_at__isnull=False)
+    else:
+        status = ""
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = f"status={status}" if status else ""
+    list_query = "&".join(q for q in [query, f"page={page.number}" if page.number > 1 else ""] if q)
+    return {"page": page, "status": status, "query": query, "list_query": list_query}
 
 
 def _failures(cohort):
@@ -149,6 +159,8 @@ def _failures(cohort):
 
 @login_required
 def progress(request, cohort_id: int):
+    """What the documents page polls while documents render: the progress bar, and the rows
+    of the list (their status and download buttons) swapped out of band."""
     cohort = _cohort(request, cohort_id)
     return render(
         request,
@@ -158,6 +170,9 @@ def progress(request, cohort_id: int):
             "progress": services.progress(cohort=cohort),
             "failures": _failures(cohort),
             "doc_settings": services.settings_for(cohort),
+            "revoke_form": RevokeForm(),
+            "oob": True,
+            **_documents_page(request, cohort),
         },
     )
 
@@ -193,6 +208,24 @@ def eligibility(request, cohort_id: int):
 def issue(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     kind = _kind(request.POST.get("kind"))
+    to_issue = sum(
+        1
+        for c in services.candidates(cohort=cohort, kind=kind)
+        if c.eligible and c.document is None
+    )
+    if to_issue > ISSUE_CONFIRM_ABOVE and request.POST.get("confirm") != str(to_issue):
+        # Dozens of documents at once: nothing is issued before the coordinator confirms the
+        # number (a changed number asks again).
+        return render(
+            request,
+            "trophies/documents/issue_confirm.html",
+            {
+                "cohort": cohort,
+                "kind": kind,
+                "kind_label": DocumentKind(kind).label,
+                "count": to_issue,
+            },
+        )
     try:
         created = services.documents_issue(cohort=cohort, kind=kind, actor=request.user)
     except DomainError as exc:

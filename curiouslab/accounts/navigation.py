@@ -8,7 +8,7 @@ from curiouslab.accounts.models import Role
 def items(request, roles):
     result = [NavItem(_("Home"), reverse("home"))]
     if roles.has_any(Role.COORDINATOR, Role.MUNICIPAL_STAFF, Role.SCHOOL_REFERENT):
-        result.append(NavItem(_("Invitations"), reverse("accounts:invitation_list")))
+        result.append(NavItem(_("Invitations"), reverse("accounts:invitation_list"), "admin"))
     if roles.has(Role.COORDINATOR):
-        result.append(NavItem(_("Audit log"), reverse("accounts:audit_log")))
+        result.append(NavItem(_("Audit log"), reverse("accounts:audit_log"), "admin"))
     return result

@@ -14,6 +14,24 @@
       event.target.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }, 0);
   });
+  // A table that scrolls sideways inside its box can be scrolled with the keyboard: the box
+  // takes the focus and is named after the table's caption (WCAG 2.1.1).
+  function focusableTables(root) {
+    var boxes = root.querySelectorAll ? Array.prototype.slice.call(root.querySelectorAll(".table-responsive")) : [];
+    if (root.matches && root.matches(".table-responsive")) { boxes.push(root); }
+    boxes.forEach(function (box) {
+      if (box.hasAttribute("tabindex")) { return; }
+      var table = box.querySelector("table");
+      var caption = table && (table.getAttribute("aria-label") || (table.caption && table.caption.textContent.trim()));
+      box.tabIndex = 0;
+      if (caption) {
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", caption);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusableTables(document); });
+  document.addEventListener("htmx:load", function (event) { focusableTables(event.detail.elt); });
   // HTMX: a 400/422 answer is the view's own error fragment and is swapped in place (see the
   // htmx-config meta tag); any other failed request shows its message in #htmx-error, so a
   // refused action is never silent.

@@ -171,3 +171,62 @@ def test_not_found_page_accessible_basics(client):
     html = response.content.decode()
     assert "Cette page n'existe pas" in html
     assert_accessible_basics(html)
+
+
+def _luminance(hex_colour: str) -> float:
+    value = hex_colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_status_badge_is_readable_on_every_page():
+    """Status badges take their colours from site.css, which every page loads (the jury's were
+    white on white on the pages that did not load the jury's stylesheet): each status of each
+    model has a background with at least 4.5:1 against its text."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from challenges.models import ChallengeStatus
+    from trophies.models import JuryStatus
+
+    css = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+    rules = dict(re.findall(r"\.([\w-]+)\s*\{([^}]*)\}", css))  # the last rule of a name wins
+    for prefix, statuses in [("jury-status-", JuryStatus), ("challenge-status-", ChallengeStatus)]:
+        for status in statuses.values:
+            body = rules.get(prefix + status)
+            assert body, f".{prefix}{status} has no colours in site.css"
+            background = re.search(r"background-color:\s*(#[0-9a-fA-F]{6})", body).group(1)
+            text = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})", body)
+            colour = text.group(1) if text else "#ffffff"
+            ratio = _contrast(background, colour)
+            assert ratio >= 4.5, f".{prefix}{status}: {ratio:.2f}:1"
+    default = rules["status-badge"]
+    assert "color: #fff" in default and "background-color" in default
+
+
+def test_navigation_is_grouped_by_area_in_a_fixed_order(world, login):
+    """The coordinator's entries come in labelled areas, home first and administration last,
+    whatever order the apps provide them in."""
+    response = login(world.a.people["coordinator"]).get(reverse("home"))
+    groups = [
+        (str(g.label), [str(i.label) for i in g.items]) for g in response.context["nav_groups"]
+    ]
+    assert groups == [
+        ("", ["Accueil"]),
+        ("Défis", ["Défis à examiner"]),
+        ("Promotions et équipes", ["Promotions", "Équipes"]),
+        ("Séances", ["Mes séances", "Accompagnement"]),
+        ("Jury et documents", ["Jury", "Diplômes et trophées"]),
+        ("Administration", ["Invitations", "Journal d'audit"]),
+    ]
+    html = response.content.decode()
+    assert 'aria-labelledby="nav-area-admin"' in html
+    assert html.count('aria-controls="main-nav"') == 1

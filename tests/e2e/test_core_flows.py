@@ -8,6 +8,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.management import call_command
 from django.utils import timezone
 
 from curiouslab.accounts.models import Invitation, Membership, OrganisationKind, Role, User
@@ -165,3 +166,88 @@ def test_accept_invitation_creates_account_and_signs_in(page, coordinator):
     sign_in(page, user.email, "un mot de passe solide")
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Inès")
     assert page.console_errors == []
+
+
+@pytest.fixture
+def demo():
+    """The demo's data, as ``make demo`` loads it: real French names, a full cohort."""
+    call_command("seed_demo", verbosity=0)
+
+
+def nav_links(page):
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    return [
+        (a.inner_text().strip(), a.get_attribute("href")) for a in nav.get_by_role("link").all()
+    ]
+
+
+def test_coordinator_menu_is_grouped_by_area_and_reaches_every_page_at_1280(page, demo):
+    """The coordinator's dozen entries fit beside the page in one column grouped by area; each
+    entry opens its page, and the cohort's tabs and dashboard open from there (the page audit of
+    conftest.py then fails on any sideways scroll at 1280 and 390 px and any axe violation)."""
+    sign_in(page, "coordinator@example.org", "curiouslab-demo")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    areas = nav.get_by_role("list")
+    expect(areas).to_have_count(6)
+    for area, entries in [
+        ("Défis", ["Défis à examiner"]),
+        ("Promotions et équipes", ["Promotions", "Équipes"]),
+        ("Séances", ["Mes séances", "Accompagnement"]),
+        ("Jury et documents", ["Jury", "Diplômes et trophées"]),
+        ("Administration", ["Invitations", "Journal d'audit"]),
+    ]:
+        group = nav.get_by_role("list", name=area)
+        expect(group.get_by_role("link")).to_have_text(entries)
+    # The header holds on one line: brand, name, sign out and language.
+    header = page.get_by_role("banner")
+    assert header.bounding_box()["height"] < 70
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    for label, _href in nav_links(page):
+        nav.get_by_role("link", name=label, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        current = nav.get_by_role("link", name=label, exact=True)
+        expect(current).to_have_attribute("aria-current", "page")
+
+    # From the cohorts, the current cohort and each of its tabs.
+    nav.get_by_role("link", name="Promotions", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("2026-2027")).first.click()
+    tabs = page.get_by_role("navigation", name=re.compile("promotion", re.IGNORECASE))
+    for tab in ["Tableau de bord", "Défis", "Écoles", "Équipes", "Calendrier"]:
+        tabs.get_by_role("link", name=tab, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("2026-2027")
+    assert page.console_errors == []
+
+
+def test_phone_menu_folds_and_opens_with_the_keyboard(browser, live_server, demo, page_audit):
+    phone = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="fr-FR"
+    )
+    phone.set_default_timeout(10_000)
+    mobile = phone.new_page()
+    try:
+        sign_in(mobile, "coordinator@example.org", "curiouslab-demo")
+        expect(mobile.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
+        nav = mobile.get_by_role("navigation", name="Navigation principale")
+        audit_link = nav.get_by_role("link", name="Journal d'audit")
+        expect(audit_link).to_be_hidden()
+        toggle = mobile.get_by_role("button", name="Afficher ou masquer le menu")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        toggle.focus()
+        mobile.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(audit_link).to_be_visible()
+        expect(nav.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        expect(nav.get_by_role("button", name="English")).to_be_visible()
+        mobile.wait_for_timeout(400)  # the unfolding's transition
+        page_audit.capture(mobile)  # the open menu is audited too (contrast, overflow)
+        # Tab walks into the menu's links in order.
+        mobile.keyboard.press("Tab")
+        expect(nav.get_by_role("link", name="Accueil")).to_be_focused()
+        audit_link.focus()
+        mobile.keyboard.press("Enter")
+        expect(mobile.get_by_role("heading", level=1)).to_have_text("Journal d'audit")
+        expect(audit_link).to_be_hidden()  # folded again on the new page
+    finally:
+        phone.close()

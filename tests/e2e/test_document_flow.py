@@ -83,7 +83,7 @@ def test_student_downloads_diploma_and_anyone_verifies_it(
         nav = mobile.get_by_role("navigation", name="Navigation principale")
         my_documents = nav.get_by_role("link", name="Mes documents")
         expect(my_documents).to_be_hidden()  # folded away on a phone
-        nav.get_by_role("button", name="Afficher ou masquer le menu").click()
+        mobile.get_by_role("button", name="Afficher ou masquer le menu").click()
         my_documents.click()
 
         expect(mobile.get_by_role("heading", level=1)).to_have_text("Mes documents")
@@ -167,3 +167,72 @@ def test_unknown_code_is_a_friendly_page_on_a_phone(page):
     assert response.status == 404
     expect(page.get_by_text("AAAAAAAAAA")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_coordinator_confirms_dozens_of_diplomas_and_rows_become_downloadable_live(
+    page, world, media, monkeypatch, viewport
+):
+    """From her home page the coordinator issues 13 diplomas: a page asks her to confirm the
+    number, then the list's rows turn "Prêt" with their download button as the worker renders
+    them, with the progress bar, without a reload."""
+    from trophies.tasks import render_documents
+
+    build_documents_world(world, extra_students=12)
+    coordinator = world.a.people["coordinator"]
+    EmailAddress.objects.create(
+        user=coordinator, email=coordinator.email, verified=True, primary=True
+    )
+    # The worker's queue: the test renders the queued documents itself, when it chooses.
+    queued: list[int] = []
+    monkeypatch.setattr(
+        render_documents,
+        "apply_async",
+        lambda kwargs, queue=None: queued.extend(kwargs["document_ids"]),
+    )
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Courriel").fill(coordinator.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    if viewport:
+        page.set_viewport_size(viewport)
+        page.get_by_role("button", name="Afficher ou masquer le menu").click()
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_role("link", name="Diplômes et trophées").click()
+    page.get_by_role("link", name=world.a.cohort.name).click()
+    page.get_by_role("button", name="Délivrer Diplôme").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmer la délivrance")
+    expect(page.get_by_role("main")).to_contain_text(
+        f"13 documents (Diplôme) vont être délivrés pour {world.a.cohort.name}"
+    )
+    assert not Document.objects.exists()
+    page.get_by_role("button", name="Délivrer 13 documents").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Documents de {world.a.cohort.name}")
+    assert Document.objects.filter(kind=DocumentKind.DIPLOMA).count() == 13
+    assert len(queued) == 13
+    table = page.get_by_role("table", name="Documents délivrés")
+    downloads = table.get_by_role("link", name="Télécharger")
+    expect(page.get_by_text("0 documents prêts sur 13")).to_be_visible()
+    expect(downloads).to_have_count(0)
+    page.evaluate("window.notReloaded = true")
+
+    # The worker renders three: their rows follow, with the bar.
+    for pk in queued[:3]:
+        assert services.document_render(document_id=pk)
+    expect(page.get_by_text("3 documents prêts sur 13")).to_be_visible()
+    expect(downloads).to_have_count(3)
+    ready = Document.objects.get(pk=queued[0])
+    row = table.get_by_role("row").filter(has_text=ready.verification_code)
+    expect(row.locator(".status-badge")).to_have_text("Prêt")
+
+    # Then the rest; the poll stops once all are ready.
+    for pk in queued[3:]:
+        assert services.document_render(document_id=pk)
+    expect(page.get_by_text("13 documents prêts sur 13")).to_be_visible()
+    expect(downloads).to_have_count(13)
+    expect(page.locator("#documents-progress[hx-trigger]")).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True
+    assert page.console_errors == []

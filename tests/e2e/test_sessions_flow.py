@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from curiouslab.accounts.models import OrganisationKind, Role
 from sessions.models import Attendance, Session, SessionKind
+from sessions.services import attendance_check_in, checkin_token
 from tests.factories import (
     PASSWORD,
     CohortFactory,
@@ -159,7 +160,13 @@ def test_coordinator_plans_session_student_sees_it_roll_call_marks_present(page,
     )
     sign_in(phone, coordinator.email)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Bonjour Claire")
-    phone.goto(f"/sessions/{session.pk}/")
+    # From her home page, through the folded menu and the cohort calendar.
+    phone.get_by_role("button", name="Afficher ou masquer le menu").tap()
+    phone.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes séances"
+    ).tap()
+    phone.get_by_role("link", name=str(cohort)).tap()
+    phone.get_by_role("link", name=re.compile("Atelier prototype")).first.tap()
     phone.get_by_role("link", name="Faire l’appel").tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Présence")
     expect(phone.get_by_text("Présents : 0 sur 2 personnes invitées")).to_be_visible()
@@ -171,6 +178,8 @@ def test_coordinator_plans_session_student_sees_it_roll_call_marks_present(page,
 
     lea_row.get_by_role("button", name="Non pointé").tap()
     expect(lea_row.get_by_role("button")).to_have_text(re.compile(r"^Présent\b"))
+    # The counter follows the tap, without a reload.
+    expect(phone.get_by_text("Présents : 1 sur 2 personnes invitées")).to_be_visible()
     expect(lea_row.get_by_role("button")).to_have_attribute("aria-pressed", "true")
     expect(lea_row.get_by_role("cell").last).to_have_text("Appel")
     expect(tom_row.get_by_role("button")).to_have_attribute("aria-pressed", "false")
@@ -189,10 +198,22 @@ def test_coordinator_plans_session_student_sees_it_roll_call_marks_present(page,
     # A second tap marks her absent: the same row changes, no second one.
     lea_row.get_by_role("button", name="Présent").tap()
     expect(lea_row.get_by_role("button")).to_have_text("Absent — toucher pour marquer présent")
+    expect(phone.get_by_text("Présents : 0 sur 2 personnes invitées")).to_be_visible()
     expect(lea_row.get_by_role("button")).to_have_attribute("aria-pressed", "false")
     attendance.refresh_from_db()
     assert attendance.present is False
     assert Attendance.objects.filter(session=session).count() == 1
+
+    # Tom checks in with the QR code on his own phone: the sheet shows it without a reload.
+    phone.evaluate("window.notReloaded = true")
+    session.refresh_from_db()  # its times were moved to now above
+    attendance_check_in(session=session, user=tom, token=checkin_token(session))
+    expect(tom_row.get_by_role("button")).to_have_attribute(
+        "aria-pressed", "true", timeout=12_000
+    )  # the sheet asks every 5 s
+    expect(tom_row.get_by_role("cell").last).to_have_text("Émargement par QR code")
+    expect(phone.get_by_text("Présents : 1 sur 2 personnes invitées")).to_be_visible()
+    assert phone.evaluate("window.notReloaded") is True
     assert phone.console_errors == []
 
 
