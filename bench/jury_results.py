@@ -133,7 +133,7 @@ def build(sizes: list[int]):
                 theme="action_sociale",
             )
         )
-    need = max(sizes) - Team.objects.filter(cohort=cohort).count()
+    have = Team.objects.filter(cohort=cohort).count()
     Team.objects.bulk_create(
         [
             Team(
@@ -142,7 +142,7 @@ def build(sizes: list[int]):
                 challenge=challenges[i % 10],
                 status=Team.Status.CONFIRMED,
             )
-            for i in range(need)
+            for i in range(have, max(sizes))
         ],
         batch_size=5000,
     )

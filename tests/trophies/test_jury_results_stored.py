@@ -15,7 +15,15 @@ from curiouslab.errors import DomainError
 from tests.trophies.factories import TeamFactory, finalist, juror, ready_jury
 from trophies import services
 from trophies.jury_results import results_for
-from trophies.models import Finalist, Jury, JuryRanking, JuryStatus, RankedFinalist, Score
+from trophies.models import (
+    Finalist,
+    Jury,
+    JuryMember,
+    JuryRanking,
+    JuryStatus,
+    RankedFinalist,
+    Score,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -125,6 +133,10 @@ def test_results_page_queries_and_size_do_not_grow_with_the_finalists(world, as_
 
 def test_a_projects_arithmetic_on_demand(world, as_user):
     jury, (j1, j2), (f1, f2), crits = ready_jury(world.a.cohort, weights=(2, 1))
+    JuryMember.objects.filter(pk=j1.pk).update(name="Anne A", user=None)
+    JuryMember.objects.filter(pk=j2.pk).update(name="Bruno B", user=None)
+    j1.refresh_from_db()
+    j2.refresh_from_db()
     for member, finalist_, values, comment in (
         (j1, f1, (5, 2), "Très utile."),  # (2×5 + 1×2) ÷ 3 = 4
         (j2, f1, (3, 0), ""),  # (2×3 + 1×0) ÷ 3 = 2
