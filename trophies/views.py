@@ -442,9 +442,11 @@ def jury_results(request, pk: int):
             return redirect("trophies:jury_live" if jury.is_open else "trophies:jury_detail", pk=pk)
         raise PermissionDenied
     ranking = services.ranking_current(jury=jury)
-    page = Paginator(
-        ranking.rows.select_related("finalist__team", "finalist__challenge"), RESULTS_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    rows = ranking.rows.select_related("finalist__team", "finalist__challenge")
+    page = Paginator(rows, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Positions run from 1 without a gap: the page is a range of them, read through the index
+    # (an OFFSET would read and join every line before the page).
+    page.object_list = rows.filter(position__gte=page.start_index(), position__lte=page.end_index())
     decisions = stored_decisions(ranking, list(jury.categories.select_related("criterion")))
     can_manage = request.user.has_perm("trophies.manage_jury", jury)
     context = {
