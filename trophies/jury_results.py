@@ -23,8 +23,18 @@ from itertools import groupby
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from trophies.models import Criterion, Finalist, Jury, JuryMember, Normalisation, TieBreak
+from trophies.models import (
+    Criterion,
+    Finalist,
+    Jury,
+    JuryMember,
+    JuryRanking,
+    Normalisation,
+    RankedFinalist,
+    TieBreak,
+)
 
 PRECISION = 9  # results equal to this many decimals are a tie
 DISAGREEMENT_SHARE = 0.25  # jurors' weighted means further apart than this share of the scale
@@ -49,8 +59,15 @@ class JurorLine:
     member: JuryMember
     marks: list[tuple[Criterion, int, float]]  # criterion, raw mark, value used
     weighted: float
-    expression: str
+    total_weight: int
     raw_weighted: float = 0.0  # on the criteria's scale, whatever the normalisation
+
+    @property
+    def expression(self) -> str:
+        """The juror's sum written out, formatted in the active language (only when shown:
+        formatting every term of every sum is what made the ranking slow)."""
+        terms = " + ".join(f"{c.weight}×{fmt(u)}" for c, _v, u in self.marks)
+        return f"({terms}) ÷ {self.total_weight} = {fmt(self.weighted)}"
 
 
 @dataclass
@@ -60,12 +77,13 @@ class FinalistResult:
     incomplete: list[JuryMember] = field(default_factory=list)
     excluded: list[JuryMember] = field(default_factory=list)
     score: float | None = None
-    mean_expression: str = ""
     spread: float | None = None
     criterion_means: dict[int, float] = field(default_factory=dict)
     audience_votes: int = 0
     rank: int | None = None
     tie_notes: list[str] = field(default_factory=list)
+    tie_steps: list[str] = field(default_factory=list)  # the tie-break steps applied
+    tied: bool = False
     unresolved_tie: bool = False
     raw_score: float | None = None  # mean of the jurors' weighted means, on the scale
     raw_range: float | None = None  # highest minus lowest juror's weighted mean, on the scale
@@ -75,6 +93,13 @@ class FinalistResult:
     @property
     def key(self) -> float:
         return -math.inf if self.score is None else round(self.score, PRECISION)
+
+    @property
+    def mean_expression(self) -> str:
+        if not self.lines:
+            return ""
+        values = [line.weighted for line in self.lines]
+        return f"({' + '.join(fmt(v) for v in values)}) ÷ {len(values)} = {fmt(self.score)}"
 
 
 @dataclass
@@ -121,8 +146,11 @@ def compute(
     scores: list[tuple[int, int, int, int]],
     excluded: set[tuple[int, int]],
     audience: dict[int, int] | None = None,
+    stats: dict[int, JurorStats] | None = None,
 ) -> Results:
-    """``scores`` are (member id, finalist id, criterion id, value) tuples."""
+    """``scores`` are (member id, finalist id, criterion id, value) tuples. ``stats``, the
+    jurors' means and standard deviations over all their marks, are computed from ``scores``
+    unless given (a single project's arithmetic, with the parameters stored at close)."""
     normalised = jury.normalisation == Normalisation.ZSCORE
     criterion_ids = [c.id for c in criteria]
     total_weight = sum(c.weight for c in criteria)
@@ -131,11 +159,15 @@ def compute(
         if (mid, fid) not in excluded and cid in criterion_ids:
             marks[(mid, fid)][cid] = value
 
-    stats: dict[int, JurorStats] = {}
-    for m in members:
-        values = [v for (mid, _f), d in marks.items() if mid == m.id for v in d.values()]
-        if values:
-            stats[m.id] = JurorStats(m, _mean(values), _pstdev(values), len(values))
+    if stats is None:
+        stats = {}
+        by_member: dict[int, list[int]] = defaultdict(list)
+        for (mid, _f), d in marks.items():
+            by_member[mid].extend(d.values())
+        for m in members:
+            values = by_member.get(m.id)
+            if values:
+                stats[m.id] = JurorStats(m, _mean(values), _pstdev(values), len(values))
 
     def used(mid: int, value: int) -> float:
         if not normalised:
@@ -158,25 +190,13 @@ def compute(
             triples = [(c, d[c.id], used(m.id, d[c.id])) for c in criteria]
             weighted = sum(c.weight * u for c, _v, u in triples) / total_weight
             raw_weighted = sum(c.weight * v for c, v, _u in triples) / total_weight
-            terms = " + ".join(f"{c.weight}×{fmt(u)}" for c, _v, u in triples)
-            row.lines.append(
-                JurorLine(
-                    m,
-                    triples,
-                    weighted,
-                    f"({terms}) ÷ {total_weight} = {fmt(weighted)}",
-                    raw_weighted,
-                )
-            )
+            row.lines.append(JurorLine(m, triples, weighted, total_weight, raw_weighted))
             for c, _v, u in triples:
                 per_criterion[c.id].append(u)
         if row.lines:
             values = [line.weighted for line in row.lines]
             row.score = _mean(values)
             row.spread = _pstdev(values)
-            row.mean_expression = (
-                f"({' + '.join(fmt(v) for v in values)}) ÷ {len(values)} = {fmt(row.score)}"
-            )
             row.criterion_means = {cid: _mean(v) for cid, v in per_criterion.items()}
             raw = [line.raw_weighted for line in row.lines]
             row.raw_score = _mean(raw)
@@ -217,6 +237,7 @@ def _break(group, steps, first_criterion, labels):
         return [group]
     step, rest = steps[0], steps[1:]
     for r in group:
+        r.tie_steps.append(step)
         r.tie_notes.append(
             _("%(step)s: %(value)s")
             % {"step": labels.get(step, step), "value": _step_value(step, r, first_criterion)}
@@ -242,6 +263,7 @@ def _rank(rows: list[FinalistResult], jury: Jury, criteria: list[Criterion]):
             continue
         if len(group) > 1:
             for r in group:
+                r.tied = True
                 r.tie_notes.append(_("Tied at %(score)s") % {"score": fmt(r.score, 4)})
         for sub in _break(group, list(jury.tie_break), first_criterion, labels):
             for r in sub:
@@ -283,24 +305,40 @@ def results_for(jury: Jury) -> Results:
         excluded=excluded,
         audience=audience,
     )
-    # The jurors' comments, by project, in the order of the jurors and the criteria.
+    _attach_comments(results.rows, marks, members, criteria, excluded)
+    return results
+
+
+def _attach_comments(rows, marks, members, criteria, excluded) -> None:
+    """The jurors' comments, by project, in the order of the jurors and the criteria."""
     by_member = {m.id: (i, m) for i, m in enumerate(members)}
     by_criterion = {c.id: (i, c) for i, c in enumerate(criteria)}
     comments: dict[int, list] = defaultdict(list)
     for mid, fid, cid, _value, comment in marks:
         if comment.strip() and (mid, fid) not in excluded and cid in by_criterion:
             comments[fid].append((by_member[mid], by_criterion[cid], comment.strip()))
-    for row in results.rows:
+    for row in rows:
         found = sorted(comments.get(row.finalist.id, []), key=lambda t: (t[0][0], t[1][0]))
         row.comments = [(m, c, text) for (_i, m), (_j, c), text in found]
-    return results
+
+
+PROBLEMS = {
+    "no_place": gettext_lazy("No project holds this place."),
+    "tie_place": gettext_lazy("An unresolved tie holds this place."),
+    "nobody": gettext_lazy("No project can receive this award."),
+    "tie_award": gettext_lazy("An unresolved tie decides this award."),
+}
 
 
 @dataclass
 class Decision:
     category: object
-    winner: FinalistResult | None
-    problem: str = ""
+    winner: FinalistResult | RankedFinalist | None  # either has ``.finalist``
+    code: str = ""  # a key of PROBLEMS: why nobody receives the award
+
+    @property
+    def problem(self) -> str:
+        return str(PROBLEMS[self.code]) if self.code else ""
 
     @property
     def set_aside(self) -> bool:
@@ -320,9 +358,9 @@ def decide_awards(results: Results, categories) -> list[Decision]:
             if len(at) == 1:
                 decisions.append(Decision(cat, at[0]))
             elif not at:
-                decisions.append(Decision(cat, None, _("No project holds this place.")))
+                decisions.append(Decision(cat, None, "no_place"))
             else:
-                decisions.append(Decision(cat, None, _("An unresolved tie holds this place.")))
+                decisions.append(Decision(cat, None, "tie_place"))
             continue
         if cat.basis == AwardCategory.Basis.CRITERION:
             candidates = [r for r in ranked if cat.criterion_id in r.criterion_means]
@@ -336,13 +374,13 @@ def decide_awards(results: Results, categories) -> list[Decision]:
                 return r.audience_votes
 
         if not candidates:
-            decisions.append(Decision(cat, None, _("No project can receive this award.")))
+            decisions.append(Decision(cat, None, "nobody"))
             continue
         best = max(value(r) for r in candidates)
         top = [r for r in candidates if value(r) == best]
         top.sort(key=lambda r: by_rank.get(r.finalist.id) or math.inf)
         if len(top) > 1 and by_rank.get(top[0].finalist.id) == by_rank.get(top[1].finalist.id):
-            decisions.append(Decision(cat, None, _("An unresolved tie decides this award.")))
+            decisions.append(Decision(cat, None, "tie_award"))
         else:
             decisions.append(Decision(cat, top[0]))
     return decisions
@@ -366,3 +404,146 @@ def unattainable_categories(jury: Jury, categories, *, finalists: int, audience_
         elif cat.basis == AwardCategory.Basis.RANKING and cat.position > finalists:
             found.append((cat, _("There are fewer finalists than this place.")))
     return found
+
+
+# --- The stored ranking (computed when the vote closes) ---------------------------------------
+
+
+def ranking_rows(ranking: JuryRanking, results: Results) -> list[RankedFinalist]:
+    """The lines to store for ``results``, in the ranking's order."""
+    first = results.criteria[0].id if results.criteria else None
+    return [
+        RankedFinalist(
+            ranking=ranking,
+            finalist_id=r.finalist.id,
+            position=i,
+            rank=r.rank,
+            score=r.score,
+            raw_score=r.raw_score,
+            raw_range=r.raw_range,
+            spread=r.spread,
+            first_criterion_mean=r.criterion_means.get(first) if first is not None else None,
+            disagreement=r.disagreement,
+            unresolved_tie=r.unresolved_tie,
+            tied=r.tied,
+            tie_steps=list(r.tie_steps),
+            audience_votes=r.audience_votes,
+        )
+        for i, r in enumerate(results.rows, start=1)
+    ]
+
+
+def ranking_fields(results: Results, decisions: list[Decision]) -> dict:
+    """The stored ranking's own fields: the z-score parameters and the awards' outcome."""
+    return {
+        "normalised": results.normalised,
+        "juror_stats": [
+            {"member": s.member.id, "mean": s.mean, "sd": s.sd, "count": s.count}
+            for s in results.juror_stats
+        ],
+        "decisions": [
+            {
+                "category": d.category.id,
+                "winner": d.winner.finalist.id if d.winner else None,
+                "problem": d.code,
+            }
+            for d in decisions
+        ],
+    }
+
+
+def stored_tie_notes(row: RankedFinalist) -> list[str]:
+    """The tie-break notes of a stored line, written in the active language."""
+    labels = {k: str(v) for k, v in TieBreak.choices}
+    notes = []
+    if row.tied:
+        notes.append(_("Tied at %(score)s") % {"score": fmt(row.score, 4)})
+    for step in row.tie_steps:
+        if step == TieBreak.FIRST_CRITERION:
+            value = fmt(row.first_criterion_mean)
+        elif step == TieBreak.LOWER_SPREAD:
+            value = fmt(row.spread)
+        elif step == TieBreak.CHAIR:
+            p = row.finalist.casting_priority
+            value = _("preferred (%(n)s)") % {"n": p} if p is not None else _("no casting vote")
+        else:
+            value = ""
+        notes.append(_("%(step)s: %(value)s") % {"step": labels.get(step, step), "value": value})
+    return notes
+
+
+@dataclass
+class StoredResults:
+    """What the results page shows beside the page of the ranking, read from the stored
+    ranking in a fixed number of queries."""
+
+    jury: Jury
+    ranking: JuryRanking
+    juror_stats: list[JurorStats]
+
+    @property
+    def normalised(self) -> bool:
+        return self.ranking.normalised
+
+    @property
+    def disagreement_threshold(self) -> float:
+        return DISAGREEMENT_SHARE * (self.jury.scale_max - self.jury.scale_min)
+
+
+def _stats_of(ranking: JuryRanking, members: list[JuryMember]) -> dict[int, JurorStats]:
+    by_id = {m.id: m for m in members}
+    return {
+        s["member"]: JurorStats(by_id[s["member"]], s["mean"], s["sd"], s["count"])
+        for s in ranking.juror_stats
+        if s["member"] in by_id
+    }
+
+
+def stored_results(jury: Jury, ranking: JuryRanking) -> StoredResults:
+    members = list(jury.members.select_related("user"))
+    return StoredResults(jury, ranking, list(_stats_of(ranking, members).values()))
+
+
+def stored_decisions(ranking: JuryRanking, categories) -> list[Decision]:
+    """The awards as decided when the ranking was stored; whether a category is set aside is
+    read from the category itself (the coordinator may set one aside after the close)."""
+    stored = {d["category"]: d for d in ranking.decisions}
+    winners = {
+        row.finalist_id: row
+        for row in ranking.rows.filter(
+            finalist_id__in=[d["winner"] for d in ranking.decisions if d["winner"]]
+        ).select_related("finalist__team")
+    }
+    decisions = []
+    for cat in categories:
+        d = stored.get(cat.id, {"winner": None, "problem": "nobody"})
+        decisions.append(Decision(cat, winners.get(d["winner"]), d["problem"]))
+    return decisions
+
+
+def sheet_arithmetic(jury: Jury, finalist: Finalist, ranking: JuryRanking) -> FinalistResult:
+    """One project's arithmetic, on demand: each juror's sum, the mean, the spread and the
+    jurors' comments, from this project's marks and the z-score parameters stored at close
+    (a fixed number of queries, whatever the number of finalists)."""
+    from trophies.models import Score
+    from trophies.selectors import criteria_of, exclusions_for
+
+    criteria = criteria_of(jury)
+    members = list(jury.members.select_related("user"))
+    excluded = set(exclusions_for(jury, members=members, finalists=[finalist]))
+    marks = list(
+        Score.objects.filter(jury=jury, finalist=finalist).values_list(
+            "member_id", "finalist_id", "criterion_id", "value", "comment"
+        )
+    )
+    results = compute(
+        jury=jury,
+        criteria=criteria,
+        finalists=[finalist],
+        members=members,
+        scores=[m[:4] for m in marks],
+        excluded=excluded,
+        stats=_stats_of(ranking, members),
+    )
+    _attach_comments(results.rows, marks, members, criteria, excluded)
+    return results.rows[0]

@@ -364,4 +364,66 @@ class AudienceVote(models.Model):
         return f"{self.user} → {self.finalist}"
 
 
+class JuryRanking(models.Model):
+    """The ranking as computed when the vote closed (recomputed by the chair's casting vote,
+    the one thing that can change it before the results are locked): what the results page
+    reads, page by page, instead of recomputing every juror's sums. Never exists while the
+    vote is open. ``juror_stats`` holds each juror's mean and standard deviation (the z-score
+    parameters), ``decisions`` the award each category would go to (set-aside is read live)."""
+
+    jury = models.OneToOneField(Jury, on_delete=models.CASCADE, related_name="ranking")
+    computed_at = models.DateTimeField()
+    normalised = models.BooleanField(default=False)
+    juror_stats = models.JSONField(default=list)  # [{"member", "mean", "sd", "count"}]
+    decisions = models.JSONField(default=list)  # [{"category", "winner", "problem"}]
+
+    class Meta:
+        verbose_name = _("stored ranking")
+        verbose_name_plural = _("stored rankings")
+
+    def __str__(self) -> str:
+        return str(self.jury)
+
+
+class RankedFinalist(models.Model):
+    """One line of a stored ranking, in the ranking's order (``position``)."""
+
+    ranking = models.ForeignKey(JuryRanking, on_delete=models.CASCADE, related_name="rows")
+    finalist = models.ForeignKey(Finalist, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    rank = models.PositiveIntegerField(null=True)
+    score = models.FloatField(null=True)
+    raw_score = models.FloatField(null=True)
+    raw_range = models.FloatField(null=True)
+    spread = models.FloatField(null=True)
+    first_criterion_mean = models.FloatField(null=True)
+    disagreement = models.BooleanField(default=False)
+    unresolved_tie = models.BooleanField(default=False)
+    tied = models.BooleanField(default=False)
+    tie_steps = models.JSONField(default=list)  # the tie-break steps applied to this line
+    audience_votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ranked finalist")
+        verbose_name_plural = _("ranked finalists")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ranking", "position"], name="rankedfinalist_unique_position"
+            ),
+            models.UniqueConstraint(
+                fields=["ranking", "finalist"], name="rankedfinalist_unique_finalist"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.finalist_id}"
+
+    @property
+    def tie_notes(self) -> list[str]:
+        from trophies.jury_results import stored_tie_notes
+
+        return stored_tie_notes(self)
+
+
 from trophies.document_models import *  # noqa: E402,F403

@@ -27,7 +27,9 @@ from trophies.models import (
     Finalist,
     Jury,
     JuryMember,
+    JuryRanking,
     JuryStatus,
+    RankedFinalist,
     Score,
     TieBreak,
 )
@@ -411,6 +413,8 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
             fields.append("published_at")
         locked.status = status
         locked.save(update_fields=fields)
+        if status == JuryStatus.CLOSED:
+            ranking_store(jury=locked)  # in this transaction: the ranking exists once closed
         audit_log(
             actor=actor,
             action=f"jury.{status}",
@@ -428,6 +432,40 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
                 after={"excluded": _exclusions_snapshot(locked)},
             )
     return locked
+
+
+def ranking_store(*, jury: Jury) -> JuryRanking:
+    """Compute the ranking from the sealed marks and store it, replacing any earlier one: when
+    the vote closes and when the chair's casting vote changes it (marks cannot change once the
+    vote is closed). In the caller's transaction; refused while the vote is not closed, so the
+    ranking never exists while marks can still be read into it."""
+    from trophies.jury_results import decide_awards, ranking_fields, ranking_rows, results_for
+
+    if jury.status not in (JuryStatus.CLOSED, JuryStatus.PUBLISHED):
+        raise DomainError(_("The ranking appears when voting closes."))
+    with transaction.atomic():
+        results = results_for(jury)
+        decisions = decide_awards(results, list(jury.categories.select_related("criterion")))
+        JuryRanking.objects.filter(jury=jury).delete()
+        ranking = JuryRanking.objects.create(
+            jury=jury, computed_at=timezone.now(), **ranking_fields(results, decisions)
+        )
+        RankedFinalist.objects.bulk_create(ranking_rows(ranking, results), batch_size=1000)
+    return ranking
+
+
+def ranking_current(*, jury: Jury) -> JuryRanking:
+    """The stored ranking of a closed or published jury; stored now for a jury closed before
+    rankings were stored. Refused while voting has not closed."""
+    if jury.status not in (JuryStatus.CLOSED, JuryStatus.PUBLISHED):
+        raise DomainError(_("The ranking appears when voting closes."))
+    found = JuryRanking.objects.filter(jury=jury).first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        locked = Jury.objects.select_for_update().get(pk=jury.pk)
+        found = JuryRanking.objects.filter(jury=locked).first()
+        return found or ranking_store(jury=locked)
 
 
 def _log_sealed_marks(jury: Jury, actor: User) -> None:
@@ -769,8 +807,6 @@ def score_sheet_save(
 def casting_vote_cast(*, jury: Jury, finalist: Finalist, actor: User) -> Finalist:
     """The chair prefers ``finalist`` among projects tied after the other tie-break steps.
     Each vote ranks the chosen project right after those already preferred."""
-    from trophies.jury_results import results_for
-
     if finalist.jury_id != jury.pk:
         raise DomainError(_("This project is not in this jury's list."))
     with transaction.atomic():
@@ -780,8 +816,8 @@ def casting_vote_cast(*, jury: Jury, finalist: Finalist, actor: User) -> Finalis
             raise DomainError(_("The casting vote is cast after voting closes, before publishing."))
         if TieBreak.CHAIR not in locked.tie_break:
             raise DomainError(_("The tie-break chain declared for this jury has no casting vote."))
-        results = results_for(locked)
-        row = next((r for r in results.rows if r.finalist.id == finalist.pk), None)
+        ranking = ranking_current(jury=locked)
+        row = ranking.rows.filter(finalist_id=finalist.pk).first()
         if row is None or not row.unresolved_tie:
             raise DomainError(_("This project is not in an unresolved tie."))
         current = [f.casting_priority for f in locked.finalists.all() if f.casting_priority]
@@ -795,6 +831,7 @@ def casting_vote_cast(*, jury: Jury, finalist: Finalist, actor: User) -> Finalis
             organisation=_org(jury),
             after={"casting_priority": finalist.casting_priority},
         )
+        ranking_store(jury=locked)  # the ranking the results page reads follows the vote
     return finalist
 
 

@@ -38,6 +38,11 @@ urlpatterns = [
     path("<int:pk>/live/", views.jury_live, name="jury_live"),
     path("<int:pk>/results/", views.jury_results, name="jury_results"),
     path(
+        "<int:pk>/results/projects/<int:finalist_pk>/",
+        views.jury_result_sheet,
+        name="jury_result_sheet",
+    ),
+    path(
         "<int:pk>/results/casting-vote/<int:finalist_pk>/",
         views.casting_vote,
         name="casting_vote",

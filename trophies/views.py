@@ -425,9 +425,15 @@ def category_set_aside(request, pk: int, category_pk: int):
     return redirect(back, pk=jury.pk)
 
 
+RESULTS_PAGE_SIZE = 25
+
+
 @login_required
 def jury_results(request, pk: int):
-    from trophies.jury_results import decide_awards, results_for
+    """The ranking stored when the vote closed, page by page, each project's arithmetic on
+    demand (``jury_result_sheet``): a fixed number of queries and a bounded page whatever the
+    number of finalists. The procès-verbal keeps everything."""
+    from trophies.jury_results import stored_decisions, stored_results
 
     jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
     if not request.user.has_perm("trophies.view_results", jury):
@@ -435,12 +441,18 @@ def jury_results(request, pk: int):
         if request.user.has_perm("trophies.manage_jury", jury):
             return redirect("trophies:jury_live" if jury.is_open else "trophies:jury_detail", pk=pk)
         raise PermissionDenied
-    results = results_for(jury)
-    decisions = decide_awards(results, list(jury.categories.select_related("criterion")))
+    ranking = services.ranking_current(jury=jury)
+    rows = ranking.rows.select_related("finalist__team", "finalist__challenge")
+    page = Paginator(rows, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Positions run from 1 without a gap: the page is a range of them, read through the index
+    # (an OFFSET would read and join every line before the page).
+    page.object_list = rows.filter(position__gte=page.start_index(), position__lte=page.end_index())
+    decisions = stored_decisions(ranking, list(jury.categories.select_related("criterion")))
     can_manage = request.user.has_perm("trophies.manage_jury", jury)
     context = {
         "jury": jury,
-        "results": results,
+        "results": stored_results(jury, ranking),
+        "page": page,
         "decisions": decisions,
         "can_manage": can_manage,
         "can_set_aside": can_manage and jury.status == JuryStatus.CLOSED,
@@ -448,6 +460,32 @@ def jury_results(request, pk: int):
         "can_cast": request.user.has_perm("trophies.cast_vote", jury) and "chair" in jury.tie_break,
     }
     return render(request, "trophies/jury/results.html", context)
+
+
+@login_required
+def jury_result_sheet(request, pk: int, finalist_pk: int):
+    """One project's arithmetic and the jurors' comments, loaded into the results page by
+    HTMX (a page of its own without JavaScript). Same permission as the results page."""
+    from trophies.jury_results import sheet_arithmetic
+
+    jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
+    if not request.user.has_perm("trophies.view_results", jury):
+        raise PermissionDenied
+    finalist = get_object_or_404(
+        Finalist.objects.select_related("team", "challenge__municipality"),
+        jury=jury,
+        pk=finalist_pk,
+    )
+    ranking = services.ranking_current(jury=jury)
+    context = {
+        "jury": jury,
+        "row": sheet_arithmetic(jury, finalist, ranking),
+        "ranked": ranking.rows.select_related("finalist").get(finalist=finalist),
+        "normalised": ranking.normalised,
+    }
+    if request.htmx:
+        return render(request, "trophies/jury/partials/results_sheet.html", context)
+    return render(request, "trophies/jury/results_sheet.html", context)
 
 
 @login_required

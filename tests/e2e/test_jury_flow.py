@@ -290,7 +290,12 @@ def test_coordinator_closes_sets_an_award_aside_publishes_and_downloads_the_repo
     assert Jury.objects.get(pk=jury.pk).status == JuryStatus.OPEN
     page.get_by_role("button", name="Clore le vote malgré tout").click()
     expect(page.get_by_role("status")).to_contain_text("Le vote est clos.")
-    expect(page.get_by_role("region", name="Commentaires des jurés")).to_contain_text(comment)
+    # Each project's arithmetic and comments open from its line in the ranking (HTMX).
+    ranking = page.get_by_role("region", name="Classement")
+    ranking.get_by_role("link", name=f"Détail du calcul et commentaires · {f1.team.name}").click()
+    expect(page.locator(f"#sheet-{f1.pk}")).to_contain_text(comment)
+    expect(page.locator(f"#sheet-{f1.pk}")).to_contain_text("(2×5,00 + 1×4,00) ÷ 3 = 4,67")
+    expect(page).to_have_url(re.compile(rf"/jury/{jury.pk}/results/$"))
     awards = page.get_by_role("region", name="Prix", exact=True)
     expect(awards).to_contain_text(f"Grand prix : {f1.team.name}")
     expect(awards).to_contain_text(f"Prix du public : écarté — {reason}")

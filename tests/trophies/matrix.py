@@ -127,6 +127,11 @@ ROWS = {
         {"anonymous": ANON_LOGIN, "coordinator": 200, "juror": 403, "default": 404},
         kwargs=kw("jury_a_closed"),
     ),
+    # One project's arithmetic on demand: the results page's permission, 404 outside it.
+    "trophies:jury_result_sheet": Row(
+        {"anonymous": ANON_LOGIN, "coordinator": 200, "juror": 403, "default": 404},
+        kwargs=kw("jury_a_closed", finalist_pk="closed_finalist"),
+    ),
     "trophies:casting_vote": Row(
         COORDINATOR_ACTS,
         kwargs=kw("jury_a_closed", finalist_pk="closed_finalist"),

@@ -94,9 +94,11 @@ def test_jurors_comments_on_the_results_page_and_in_the_report(world, as_user):
     mark(jury, j1, f2, crits, [3, 3])
     mark(jury, j2, f2, crits, [2, 2], comment="Prototype encore fragile.")
     client = as_user(world.a.people["coordinator"])
-    page = text(client.get(reverse("trophies:jury_results", args=[jury.pk])))
+    # On the results page, each project's comments open with its arithmetic (issue #19).
+    page = text(client.get(reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])))
     assert "Commentaires des jurés" in page
     assert f"<strong>{j1}</strong> (Pertinence) : Très utile aux habitants du quartier." in page
+    page = text(client.get(reverse("trophies:jury_result_sheet", args=[jury.pk, f2.pk])))
     assert f"<strong>{j2}</strong> (Innovation) : Prototype encore fragile." in page
     report = client.get(reverse("trophies:jury_report", args=[jury.pk]))
     pdf = " ".join(

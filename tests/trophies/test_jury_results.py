@@ -119,8 +119,10 @@ def test_publish_creates_awards_and_locks_everything(world, as_user):
     assert "Le classement apparaît à la clôture du vote." in live.content.decode()
     client.post(reverse("trophies:jury_transition", args=[jury.pk, "closed"]), {"confirm": "1"})
     page = client.get(reverse("trophies:jury_results", args=[jury.pk])).content.decode()
+    sheet = reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])
+    assert "Comment les résultats ont été calculés" in page and f'hx-get="{sheet}"' in page
     assert (
-        "Comment les résultats ont été calculés" in page and "(2×5,00 + 1×5,00) ÷ 3 = 5,00" in page
+        "(2×5,00 + 1×5,00) ÷ 3 = 5,00" in client.get(sheet, HTTP_HX_REQUEST="true").content.decode()
     )
     client.post(reverse("trophies:jury_transition", args=[jury.pk, "published"]))
     jury.refresh_from_db()
