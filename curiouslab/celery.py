@@ -11,8 +11,9 @@ again at once, without waiting for beat:
   harmless (each document is claimed by a conditional update).
 
 The consumer reconnects by itself (kombu retries after 2, 4, 6 … seconds, at most 30 apart), so
-stuck work starts again within about 30 s of the broker's return; beat's relay and stuck sweep
-(every 30 s) are the safety net.
+stuck work starts again within about 30 s of the broker's return; beat's relay (every 30 s)
+and stale sweep (every quarter of the task time limit) are the safety net. What a worker's
+death or a transient error does to a render is told in ``trophies.tasks``.
 """
 
 import logging

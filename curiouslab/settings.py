@@ -199,8 +199,12 @@ CELERY_TASK_IGNORE_RESULT = True  # progress lives in the database, not in a res
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
+# A task running longer than this is killed, so a claim older than it belongs to a dead task:
+# the stale age of the documents and the period of their sweep come from it (below). A chunk
+# of 10 documents takes seconds; archives and e-mail runs have their own, longer limit.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
+DOCUMENTS_LONG_TASK_TIME_LIMIT = env_int("DOCUMENTS_LONG_TASK_TIME_LIMIT", 900, minimum=10)
 # The test suite runs tasks in-process; tests marked "worker" start a real worker.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -214,9 +218,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=3, minute=17),
     },
     # Documents whose worker or message was lost are rendered again (trophies.tasks).
+    # A safety net (a redelivered task takes its documents back, a transient error retries
+    # with backoff): every quarter of the task time limit, 10 to 30 s.
     "trophies-requeue-stuck-documents": {
         "task": "trophies.requeue_stuck_documents",
-        "schedule": timedelta(seconds=30),
+        "schedule": timedelta(seconds=max(10, min(30, CELERY_TASK_TIME_LIMIT // 4))),
     },
     # Sessions: reminders the day before a session and two days before a deadline; hourly
     # runs, each reminder claimed once (sessions.models.ReminderSent).
@@ -230,10 +236,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# Documents (trophies): a document pending or rendering for longer than this is re-queued;
+# Documents (trophies): a document pending or rendering for longer than this (by default the
+# task time limit and 15 s) is re-queued by the sweep;
 # workers render chunks of this many, each laid out in one pass (10: as fast as 25 in
 # bench/documents_render.py, with a worker's memory flat); DOCUMENTS_QUEUE routes their tasks.
-DOCUMENTS_STALE_SECONDS = env_int("DOCUMENTS_STALE_SECONDS", 600, minimum=1)
+DOCUMENTS_STALE_SECONDS = env_int("DOCUMENTS_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 15, minimum=1)
+# A document that failed on an error that can pass (storage full, database lost) is rendered
+# again by the sweep this many times, after 30 s, 1 min, 2 min …
+DOCUMENTS_AUTO_RETRIES = env_int("DOCUMENTS_AUTO_RETRIES", 3, minimum=0)
+DOCUMENTS_AUTO_RETRY_DELAY = env_int("DOCUMENTS_AUTO_RETRY_DELAY", 30, minimum=0)
 DOCUMENTS_CHUNK_SIZE = env_int("DOCUMENTS_CHUNK_SIZE", 10, minimum=1)
 DOCUMENTS_QUEUE = env_str("DOCUMENTS_QUEUE", "") or None
 

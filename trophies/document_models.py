@@ -166,7 +166,11 @@ class Document(models.Model):
         default=DocumentStatus.PENDING,
     )
     error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # True when the error can pass (storage full or unreachable, database lost): the stale
+    # sweep renders the document again, at most DOCUMENTS_AUTO_RETRIES times (``retries``).
+    error_transient = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims, by any task
+    retries = models.PositiveSmallIntegerField(default=0)  # automatic retries after a failure
     file = models.CharField(_("file"), max_length=255, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     verification_code = models.CharField(
@@ -178,6 +182,10 @@ class Document(models.Model):
     )
     queued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the claim: the worker's node name (celery@host) and the task's id, so that a
+    # redelivered task takes its own documents back and a dead worker's are handed over.
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claim_task = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -249,6 +257,7 @@ class DocumentArchive(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_task = models.CharField(max_length=64, blank=True)  # the building task's id
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -24,7 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, transaction
+from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -57,8 +59,48 @@ DEFAULTS_DIR = Path(__file__).resolve().parent / "templates" / "trophies" / "doc
 
 
 def stale_after() -> timedelta:
-    """How long a document may stay pending or rendering before it counts as stuck."""
-    return timedelta(seconds=getattr(settings, "DOCUMENTS_STALE_SECONDS", 600))
+    """How long a document may stay pending or rendering before it counts as stuck: by
+    default the task time limit and 15 s (a task that ran longer was killed)."""
+    return timedelta(seconds=getattr(settings, "DOCUMENTS_STALE_SECONDS", 105))
+
+
+def archive_stale_after() -> timedelta:
+    """An archive's claim counts as dead after the long tasks' time limit and 15 s."""
+    return timedelta(seconds=getattr(settings, "DOCUMENTS_LONG_TASK_TIME_LIMIT", 900) + 15)
+
+
+class TransientError(Exception):
+    """A failure that can pass (storage full or unreachable, database connection lost): the
+    task retries with backoff instead of recording it as final."""
+
+
+_TRANSIENT_ERRNOS = {
+    errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT,
+    errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH,
+    errno.ENETUNREACH, errno.EPIPE, errno.ESTALE,
+}  # fmt: skip
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` can pass by itself: a database that went away or timed out on a lock
+    (``OperationalError``, ``InterfaceError``), a full or unreachable storage (``OSError``
+    with such an errno, a connection error, an S3 end point that failed). A template that
+    cannot render, a missing file or a bug are permanent."""
+    if isinstance(exc, TransientError | DatabaseOperationalError | InterfaceError):
+        return True
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
+        return True
+    module = type(exc).__module__
+    if module.startswith(("botocore", "urllib3")):
+        name = type(exc).__name__
+        if name in {"EndpointConnectionError", "ConnectionClosedError", "ReadTimeoutError",
+                    "ConnectTimeoutError", "ProtocolError", "NewConnectionError"}:  # fmt: skip
+            return True
+        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+        return code in {"SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout"}
+    return exc.__cause__ is not None and is_transient(exc.__cause__)
 
 
 def chunk_size() -> int:
@@ -450,14 +492,33 @@ def documents_issue(
     return created
 
 
-def _claim(document_id: int, now) -> bool:
+@dataclass(frozen=True)
+class Claimant:
+    """Who renders: the worker's node name (``celery@host``) and the task's id. A task
+    delivered again after its worker died has the same id, so it takes back the documents
+    its first delivery claimed."""
+
+    worker: str = ""
+    task: str = ""
+
+
+def _claim(document_id: int, now, by: Claimant = Claimant()) -> bool:
+    """Claim a document for rendering with one conditional UPDATE: a pending one, one whose
+    claim is older than ``stale_after()`` (the task time limit: its task was killed), or one
+    claimed by this very task id (a redelivery: the first delivery's worker died)."""
+    takeover = Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - stale_after())
+    if by.task:
+        takeover |= Q(status=DocumentStatus.RENDERING, claim_task=by.task)
     return bool(
         Document.objects.filter(pk=document_id, revoked_at__isnull=True)
-        .filter(
-            Q(status=DocumentStatus.PENDING)
-            | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - stale_after())
+        .filter(Q(status=DocumentStatus.PENDING) | takeover)
+        .update(
+            status=DocumentStatus.RENDERING,
+            claimed_at=now,
+            claimed_by=by.worker[:200],
+            claim_task=by.task[:64],
+            attempts=F("attempts") + 1,
         )
-        .update(status=DocumentStatus.RENDERING, claimed_at=now, attempts=F("attempts") + 1)
     )
 
 
@@ -481,14 +542,21 @@ def document_render(*, document_id: int, cache: dict | None = None) -> bool:
     return documents_render(document_ids=[document_id], cache=cache) == 1
 
 
-def documents_render(*, document_ids: list[int], cache: dict | None = None) -> int:
+def documents_render(
+    *, document_ids: list[int], cache: dict | None = None, by: Claimant = Claimant()
+) -> int:
     """Claim, render and store a chunk of documents; returns how many this call made ready.
 
     The documents of one programme, kind and language are laid out in one WeasyPrint pass
     (``pdf.render_pdfs``), which costs less than one at a time. Should that pass fail, each
-    of its documents is rendered alone, so that one bad document fails alone, with its error."""
+    of its documents is rendered alone, so that one bad document fails alone, with its error.
+
+    A database error (connection lost, lock time-out) propagates: the task retries with
+    backoff and, having the same id, takes its claims back. A storage error that can pass
+    (disk full) fails the document with its reason, marked transient: the sweep renders it
+    again after a delay, a bounded number of times (``documents_retry_transient``)."""
     now = timezone.now()
-    claimed = [pk for pk in document_ids if _claim(pk, now)]
+    claimed = [pk for pk in document_ids if _claim(pk, now, by)]
     if not claimed:
         return 0
     cache = {} if cache is None else cache
@@ -508,6 +576,8 @@ def documents_render(*, document_ids: list[int], cache: dict | None = None) -> i
                     pdf.PdfInput(render_context(d, branding), d.filename, _title(d)) for d in group
                 ],
             )
+        except (DatabaseOperationalError, InterfaceError):
+            raise  # the database went away: the task retries
         except Exception:  # one bad document must not fail the others: render them alone
             if len(group) == 1:
                 contents = [None]
@@ -551,11 +621,17 @@ def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool
             _name, _type, content = render_document(document, template=template, branding=branding)
         path = storage_path(document)
         _store(path, content)
-    except Exception as exc:  # any failure is recorded on the row and shown
+    except (DatabaseOperationalError, InterfaceError):
+        raise  # the database went away: the task retries (and takes its claim back)
+    except Exception as exc:  # any other failure is recorded on the row and shown
         log.exception("document %s failed", document.pk)
         Document.objects.filter(
             pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
-        ).update(status=DocumentStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000])
+        ).update(
+            status=DocumentStatus.FAILED,
+            error=f"{exc.__class__.__name__}: {exc}"[:2000],
+            error_transient=is_transient(exc),
+        )
         return False
     return bool(
         Document.objects.filter(
@@ -566,6 +642,7 @@ def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool
             sha256=hashlib.sha256(content).hexdigest(),
             rendered_at=timezone.now(),
             error="",
+            error_transient=False,
         )
     )
 
@@ -579,8 +656,10 @@ def document_retry(*, document: Document, actor: User) -> Document:
             raise DomainError(_("This document has been revoked."))
         document.status = DocumentStatus.PENDING
         document.error = ""
+        document.error_transient = False
+        document.retries = 0
         document.queued_at = timezone.now()
-        document.save(update_fields=["status", "error", "queued_at"])
+        document.save(update_fields=["status", "error", "error_transient", "retries", "queued_at"])
         audit_log(
             actor=actor,
             action="document.retry",
@@ -612,16 +691,107 @@ def document_revoke(*, document: Document, actor: User, reason: str) -> Document
     return document
 
 
-def documents_requeue_stuck() -> int:
-    """Re-queue documents pending or rendering for longer than ``stale_after()`` (their
-    worker or their message was lost) and record it on each cohort. Returns how many. Beat
-    runs it every 30 seconds (``trophies-requeue-stuck-documents``)."""
-    cutoff = timezone.now() - stale_after()
-    return _requeue(
+def documents_retry_failed(*, cohort: Cohort, actor: User) -> int:
+    """Render again every live failed document of ``cohort`` in one action (one audit entry
+    with the count). Returns how many; 0 when none had failed."""
+    with transaction.atomic():
+        ids = list(
+            Document.objects.select_for_update()
+            .filter(cohort=cohort, status=DocumentStatus.FAILED, revoked_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        Document.objects.filter(pk__in=ids).update(
+            status=DocumentStatus.PENDING,
+            error="",
+            error_transient=False,
+            retries=0,
+            queued_at=timezone.now(),
+        )
+        audit_log(
+            actor=actor,
+            action="documents.retry_failed",
+            obj=cohort,
+            organisation=cohort.programme.organisation_id,
+            after={"count": len(ids)},
+        )
+        queue_rendering(ids)
+    return len(ids)
+
+
+# A claim younger than this is never handed over for a missing worker (a ping can be slow).
+CLAIM_GRACE = timedelta(seconds=10)
+
+
+def documents_requeue_stuck(*, live_workers=None) -> int:
+    """The safety net (beat, every quarter of the task time limit): re-queue documents
+    pending or rendering for longer than ``stale_after()`` (the task time limit and 15 s:
+    their worker or their message was lost), and documents being rendered by a worker that
+    is gone: ``live_workers`` is a callable giving the node names that answered a ping (or
+    None when no answer came: then only the age counts). Then documents failed on an error
+    that can pass are rendered again (``documents_retry_transient``). Records the re-queue
+    on each cohort; returns how many documents were queued again."""
+    now = timezone.now()
+    cutoff = now - stale_after()
+    condition = (
         Q(status=DocumentStatus.PENDING, queued_at__lt=cutoff)
         | Q(status=DocumentStatus.PENDING, queued_at__isnull=True)
         | Q(status=DocumentStatus.RENDERING, claimed_at__lt=cutoff)
     )
+    orphan_claims = Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - CLAIM_GRACE) & ~Q(
+        claimed_by=""
+    )
+    if live_workers is not None:
+        claimants = set(
+            Document.objects.filter(orphan_claims, revoked_at__isnull=True)
+            .values_list("claimed_by", flat=True)
+            .distinct()
+        )
+        alive = live_workers() if claimants else None
+        if alive:  # nobody answered: cannot tell who is gone
+            gone = claimants - set(alive)
+            if gone:
+                log.warning("documents claimed by workers that are gone: %s", sorted(gone))
+                condition |= orphan_claims & Q(claimed_by__in=gone)
+    return _requeue(condition) + documents_retry_transient(now=now)
+
+
+def documents_retry_transient(*, now=None) -> int:
+    """Render again the documents that failed on an error that can pass (storage full or
+    unreachable), each at most ``DOCUMENTS_AUTO_RETRIES`` times, the n-th time
+    ``DOCUMENTS_AUTO_RETRY_DELAY`` × 2ⁿ seconds after it failed. Returns how many."""
+    now = now or timezone.now()
+    limit = int(getattr(settings, "DOCUMENTS_AUTO_RETRIES", 3))
+    delay = int(getattr(settings, "DOCUMENTS_AUTO_RETRY_DELAY", 30))
+    with transaction.atomic():
+        rows = list(
+            Document.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=DocumentStatus.FAILED,
+                error_transient=True,
+                revoked_at__isnull=True,
+                retries__lt=limit,
+            )
+            .values_list("pk", "retries", "claimed_at")[:RETRY_BATCH]
+        )
+        due = [
+            pk
+            for pk, retries, failed_at in rows
+            if failed_at is None or failed_at <= now - timedelta(seconds=delay * 2**retries)
+        ]
+        if not due:
+            return 0
+        Document.objects.filter(pk__in=due).update(
+            status=DocumentStatus.PENDING, retries=F("retries") + 1, queued_at=now
+        )
+        queue_rendering(due)
+    log.warning("retrying %s documents that failed on a transient error", len(due))
+    return len(due)
+
+
+RETRY_BATCH = 2000
 
 
 def documents_requeue_lost(*, queued_before) -> int:
@@ -636,6 +806,15 @@ def documents_requeue_lost(*, queued_before) -> int:
     return _requeue(Q(status=DocumentStatus.PENDING, queued_at__lt=queued_before))
 
 
+def documents_release_claims(*, worker: str) -> int:
+    """Queue again the documents being rendered under ``worker``'s node name: called by a
+    worker as it starts (``trophies.tasks.release_claims_of_previous_run``), when it holds
+    no claim yet, so those are a dead previous run's. Returns how many."""
+    if not worker:
+        return 0
+    return _requeue(Q(status=DocumentStatus.RENDERING, claimed_by=worker))
+
+
 def _requeue(condition: Q) -> int:
     now = timezone.now()
     with transaction.atomic():
@@ -648,7 +827,10 @@ def _requeue(condition: Q) -> int:
         if not stuck:
             return 0
         ids = [pk for pk, _c in stuck]
-        Document.objects.filter(pk__in=ids).update(queued_at=now)
+        # Released (pending again): the re-queued task claims them whatever their claim's age.
+        Document.objects.filter(pk__in=ids).update(
+            queued_at=now, status=DocumentStatus.PENDING, claim_task=""
+        )
         per_cohort: dict[int, int] = {}
         for _pk, cohort_id in stuck:
             per_cohort[cohort_id] = per_cohort.get(cohort_id, 0) + 1
@@ -726,17 +908,22 @@ def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
     return archive
 
 
-def archive_build(*, archive_id: int) -> bool:
+def archive_build(*, archive_id: int, final: bool = True, task_id: str = "") -> bool:
     """Write the ZIP of a cohort's ready documents into storage, one document at a time
-    (streamed from storage to storage, never the whole archive in memory)."""
+    (streamed from storage to storage, never the whole archive in memory).
+
+    An error that can pass (storage full, database lost) raises ``TransientError`` with the
+    archive pending again, for the task to retry, unless ``final`` (its last try): then,
+    like any other error, it is recorded on the archive and shown. A task delivered again
+    (same ``task_id``) takes back the archive its first delivery claimed."""
     now = timezone.now()
+    takeover = Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - archive_stale_after())
+    if task_id:
+        takeover |= Q(status=DocumentStatus.RENDERING, claim_task=task_id)
     claimed = (
         DocumentArchive.objects.filter(pk=archive_id)
-        .filter(
-            Q(status=DocumentStatus.PENDING)
-            | Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - stale_after())
-        )
-        .update(status=DocumentStatus.RENDERING, claimed_at=now)
+        .filter(Q(status=DocumentStatus.PENDING) | takeover)
+        .update(status=DocumentStatus.RENDERING, claimed_at=now, claim_task=task_id[:64])
     )
     if not claimed:
         return False
@@ -762,9 +949,17 @@ def archive_build(*, archive_id: int) -> bool:
                 count += 1
         size = default_storage.size(path)
     except Exception as exc:  # recorded and shown
+        error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        if is_transient(exc) and not final:
+            log.warning("archive %s: %s; it will be retried", archive_id, error)
+            with contextlib.suppress(DatabaseOperationalError, InterfaceError):
+                DocumentArchive.objects.filter(pk=archive_id, claimed_at=now).update(
+                    status=DocumentStatus.PENDING, error=error
+                )
+            raise TransientError(error) from exc
         log.exception("archive %s failed", archive_id)
         DocumentArchive.objects.filter(pk=archive_id).update(
-            status=DocumentStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"[:2000]
+            status=DocumentStatus.FAILED, error=error
         )
         return False
     DocumentArchive.objects.filter(pk=archive_id).update(
@@ -916,19 +1111,33 @@ def documents_visible_to(user) -> Any:
 
 def progress(*, cohort: Cohort) -> dict[str, Any]:
     """Counts by status of the cohort's live documents (one query)."""
-    counts = dict(
+    limit = int(getattr(settings, "DOCUMENTS_AUTO_RETRIES", 3))
+    will_retry = Q(status=DocumentStatus.FAILED, error_transient=True, retries__lt=limit)
+    relaunched = (
+        Q(status=DocumentStatus.PENDING, attempts__gt=0)
+        | Q(status=DocumentStatus.RENDERING, attempts__gt=1)
+        | will_retry
+    )
+    rows = list(
         Document.objects.filter(cohort=cohort, revoked_at__isnull=True)
         .values("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+        .annotate(
+            n=Count("id"),
+            relaunched=Count("id", filter=relaunched),
+            will_retry=Count("id", filter=will_retry),
+        )
     )
+    counts = {r["status"]: r["n"] for r in rows}
     total = sum(counts.values())
     ready = counts.get(DocumentStatus.READY, 0)
-    failed = counts.get(DocumentStatus.FAILED, 0)
+    # A document failed on an error that can pass, with retries left, is still waiting.
+    failed = counts.get(DocumentStatus.FAILED, 0) - sum(r["will_retry"] for r in rows)
     return {
         "total": total,
         "ready": ready,
         "failed": failed,
+        "failed_all": counts.get(DocumentStatus.FAILED, 0),
+        "relaunched": sum(r["relaunched"] for r in rows),
         "waiting": total - ready - failed,
         "percent": round(100 * (ready + failed) / total) if total else 0,
         "done": total > 0 and ready + failed == total,

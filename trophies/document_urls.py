@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/cohort/<int:cohort_id>/settings/", views.settings_update, name="settings"),
     path("documents/cohort/<int:cohort_id>/email/", views.email, name="email"),
     path("documents/cohort/<int:cohort_id>/archive/", views.archive, name="archive"),
+    path("documents/cohort/<int:cohort_id>/retry-failed/", views.retry_failed, name="retry_failed"),
     path("documents/archive/<int:pk>/", views.archive_download, name="archive_download"),
     path("documents/<int:pk>/download/", views.download, name="download"),
     path("documents/<int:pk>/retry/", views.retry, name="retry"),

@@ -306,6 +306,27 @@ def retry(request, pk: int):
 
 @login_required
 @require_POST
+def retry_failed(request, cohort_id: int):
+    """Render again every failed document of the cohort, in one action."""
+    cohort = _cohort(request, cohort_id)
+    count = services.documents_retry_failed(cohort=cohort, actor=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s failed document is being rendered again.",
+                "%(n)s failed documents are being rendered again.",
+                count,
+            )
+            % {"n": count},
+        )
+    else:
+        messages.info(request, _("No document has failed: there is nothing to retry."))
+    return redirect("documents:cohort", cohort_id=cohort.pk)
+
+
+@login_required
+@require_POST
 def revoke(request, pk: int):
     document = _managed_document(request, pk)
     form = RevokeForm(request.POST)

@@ -1,27 +1,103 @@
 """Celery tasks of the trophies app. Thin: they call a service and return quietly when there
 is nothing (left) to do. Rendering is idempotent (a conditional claim on each row, a
-deterministic storage path), so ``acks_late`` and ``reject_on_worker_lost`` are safe: a task
-delivered again after a worker died renders only what is not ready yet."""
+deterministic storage path), so ``acks_late`` and ``reject_on_worker_lost`` are safe.
+
+What happens when something goes wrong, exactly:
+
+- **A worker dies mid-render** (its pool child or its main process killed). Each document it
+  was rendering carries its claim: the worker's node name, the task's id and the time
+  (``Document.claimed_by``, ``claim_task``, ``claimed_at``).
+
+  - A pool child killed: the main process gives the message back (``reject_on_worker_lost``)
+    and the task is delivered again, *with the same id*: it takes back the documents claimed
+    by that id and renders them (``document_services._claim``).
+  - A main process killed: its unacknowledged message comes back only after Redis's
+    visibility time-out (an hour). The stale sweep (beat, every quarter of the task time
+    limit) asks the workers for a ping; documents claimed more than 10 s ago by a worker that
+    did not answer are queued again at once. A worker that starts again under the same name
+    releases its old claims when it is ready (``release_claims_of_previous_run``).
+  - In every case, a claim older than the task time limit (``CELERY_TASK_TIME_LIMIT``, plus
+    15 s: ``DOCUMENTS_STALE_SECONDS``) belongs to a task that was killed, and any task may
+    take it over.
+
+- **A transient error** (database connection lost, lock time-out: ``OperationalError``,
+  ``InterfaceError``; for an archive also a full or unreachable storage): the task retries
+  itself with exponential backoff (1, 2, 4 … 30 s, up to ``MAX_RETRIES`` times, about four
+  minutes) and, having the same id, takes its claims back. A document whose storage was full
+  fails with its reason, marked transient, and the sweep renders it again a bounded number
+  of times (``DOCUMENTS_AUTO_RETRIES``, after 30 s, 1 min, 2 min).
+- **A permanent error** (a template that cannot render, a bug): the document fails at once
+  with its reason, shown to the coordinator, who can retry it (or all of a batch's at once).
+"""
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+log = logging.getLogger(__name__)
+
+MAX_RETRIES = 12  # 1 + 2 + 4 + 8 + 16 + 7 × 30 s: about four minutes of backoff
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+LONG_LIMIT = getattr(settings, "DOCUMENTS_LONG_TASK_TIME_LIMIT", 900)
 
 
-@shared_task(name="trophies.render_documents", acks_late=True, reject_on_worker_lost=True)
-def render_documents(*, document_ids: list[int]) -> int:
-    """Render a chunk of documents; returns how many this call made ready."""
+def backoff(retries: int) -> int:
+    """Seconds before the next try: 1, 2, 4, 8, 16, then 30."""
+    return min(2**retries, 30)
+
+
+def _claimant(task):
+    from trophies.document_services import Claimant
+
+    return Claimant(worker=task.request.hostname or "", task=task.request.id or "")
+
+
+@shared_task(
+    bind=True,
+    name="trophies.render_documents",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+)
+def render_documents(self, *, document_ids: list[int]) -> int:
+    """Render a chunk of documents; returns how many this call made ready. Delivered again
+    (after its worker died) or retried (after a database error), it takes back the documents
+    it had claimed: see the module's docstring."""
     from trophies.document_services import documents_render
 
-    return documents_render(document_ids=document_ids)
+    try:
+        return documents_render(document_ids=document_ids, by=_claimant(self))
+    except DATABASE_ERRORS as exc:
+        log.warning("render of %s: %s; retrying", document_ids, exc)
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+def _live_workers() -> set[str] | None:
+    """The node names of the workers that answer a ping within a second; None when none
+    answers or the broker cannot broadcast (the embedded file-system broker)."""
+    from celery import current_app
+
+    try:
+        replies = current_app.control.inspect(timeout=1.0).ping() or {}
+    except Exception:  # no broadcast: only the claims' age counts
+        log.info("no ping from the workers", exc_info=True)
+        return None
+    return set(replies) or None
 
 
 @shared_task(name="trophies.requeue_stuck_documents", acks_late=True)
 def requeue_stuck_documents() -> int:
-    """Beat, every 30 s: documents pending or rendering for longer than the stale age."""
+    """Beat, every quarter of the task time limit: documents pending or rendering for
+    longer than the stale age, documents claimed by a worker that does not answer a ping,
+    and failed documents with a transient reason and retries left."""
     from trophies.document_services import documents_requeue_stuck
 
-    return documents_requeue_stuck()
+    return documents_requeue_stuck(live_workers=_live_workers)
 
 
 @shared_task(name="trophies.requeue_lost_documents", acks_late=True)
@@ -35,15 +111,60 @@ def requeue_lost_documents(*, queued_before: str) -> int:
     return documents_requeue_lost(queued_before=parse_datetime(queued_before))
 
 
-@shared_task(name="trophies.build_document_archive", acks_late=True, reject_on_worker_lost=True)
-def build_document_archive(*, archive_id: int) -> bool:
-    from trophies.document_services import archive_build
+@worker_ready.connect(dispatch_uid="trophies.release_claims_of_previous_run")
+def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
+    """A worker that starts holds no claim yet: documents claimed under its node name belong
+    to a previous run of it that died (a container restarted after ``kill -9``); they are
+    queued again at once."""
+    hostname = getattr(sender, "hostname", "") or ""
+    if not hostname:
+        return
+    from trophies.document_services import documents_release_claims
 
-    return archive_build(archive_id=archive_id)
+    try:
+        documents_release_claims(worker=hostname)
+    except Exception:  # never stop a worker from starting: the sweep will do it
+        log.warning("could not release the claims of %s", hostname, exc_info=True)
 
 
-@shared_task(name="trophies.email_documents", acks_late=True, reject_on_worker_lost=True)
-def email_documents(*, cohort_id: int) -> int:
+@shared_task(
+    bind=True,
+    name="trophies.build_document_archive",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    time_limit=LONG_LIMIT,
+    soft_time_limit=LONG_LIMIT - 5,
+)
+def build_document_archive(self, *, archive_id: int) -> bool:
+    """Build a cohort's ZIP; a transient error retries with backoff, recorded as the
+    archive's error only on the last try."""
+    from trophies.document_services import TransientError, archive_build
+
+    final = self.request.retries >= self.max_retries
+    try:
+        return archive_build(archive_id=archive_id, final=final, task_id=self.request.id or "")
+    except (TransientError, *DATABASE_ERRORS) as exc:
+        if final:
+            raise
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(
+    bind=True,
+    name="trophies.email_documents",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    time_limit=LONG_LIMIT,
+    soft_time_limit=LONG_LIMIT - 5,
+)
+def email_documents(self, *, cohort_id: int) -> int:
+    """E-mail each recipient their ready document once; a database error retries with
+    backoff (what was sent stays claimed, so nothing goes twice)."""
     from trophies.document_services import documents_email_send
 
-    return documents_email_send(cohort_id=cohort_id)
+    try:
+        return documents_email_send(cohort_id=cohort_id)
+    except DATABASE_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -69,6 +69,8 @@ ROWS = {
     "documents:retry": Row(
         DOCUMENT_ACTION, kwargs=lambda w: {"pk": w["doc_diploma"].pk}, method="post"
     ),
+    # Nothing failed in the matrix's world: the coordinator is told so (redirect).
+    "documents:retry_failed": Row(SIDE_A_ACTION, kwargs=_cohort, method="post"),
     "documents:revoke": Row(
         DOCUMENT_ACTION,
         kwargs=lambda w: {"pk": w["doc_coach"].pk},

@@ -43,7 +43,17 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def _start_worker(queue: str, var_dir: Path, log: Path) -> subprocess.Popen:
+def _start_worker(
+    queue: str,
+    var_dir: Path,
+    log: Path,
+    *,
+    name: str = "",
+    consume: str = "",
+    args: tuple[str, ...] = (),
+    env: dict[str, str | None] | None = None,
+) -> subprocess.Popen:
+    extra_env = env or {}
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -55,7 +65,9 @@ def _start_worker(queue: str, var_dir: Path, log: Path) -> subprocess.Popen:
         "DEBUG": "true",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "curiouslab.settings",
+        **extra_env,
     }
+    env = {k: v for k, v in env.items() if v is not None}  # None: the setting's default
     return subprocess.Popen(
         [
             sys.executable,
@@ -65,7 +77,7 @@ def _start_worker(queue: str, var_dir: Path, log: Path) -> subprocess.Popen:
             "curiouslab",
             "worker",
             "-Q",
-            queue,
+            consume or queue,
             "-c",
             "2",
             "--without-gossip",
@@ -73,6 +85,8 @@ def _start_worker(queue: str, var_dir: Path, log: Path) -> subprocess.Popen:
             "--without-heartbeat",
             "-l",
             "INFO",
+            *(["-n", name] if name else []),
+            *args,
         ],  # fmt: skip
         cwd=settings.BASE_DIR,
         env=env,
@@ -187,3 +201,160 @@ def test_worker_killed_mid_batch_no_missing_no_duplicate(transactional_db, setti
         assert hashlib.sha256((media / d.file).read_bytes()).hexdigest() == d.sha256
     assert Document.objects.filter(cohort=cohort).count() == STUDENTS
     assert any(d.attempts > 1 for d in docs) or ready_at_kill < STUDENTS
+
+
+# --- Issue #20, point 1: a redelivered render renders -----------------------------------------
+TIME_LIMIT = 30  # the workers' CELERY_TASK_TIME_LIMIT: stale age 45 s, sweep every 10 s
+BATCH = 60
+
+
+def _make_batch(students: int):
+    from cohorts.models import Team, TeamMember
+    from curiouslab.accounts.models import OrganisationKind, Role
+    from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
+    from tests.trophies.document_fixtures import make_challenge
+
+    dep = OrganisationFactory(kind=OrganisationKind.DEPARTEMENT)
+    school = OrganisationFactory(kind=OrganisationKind.SCHOOL, territory=dep)
+    muni = OrganisationFactory(kind=OrganisationKind.MUNICIPALITY, territory=dep)
+    cohort = CohortFactory(programme=ProgrammeFactory(organisation=dep))
+
+    class Side:  # what make_challenge needs
+        programme, municipality = cohort.programme, muni
+
+    Side.cohort = cohort
+    team = Team.objects.create(
+        cohort=cohort, name="Équipe", challenge=make_challenge(Side), status="confirmed"
+    )
+    for i in range(students):
+        user = member(Role.STUDENT, school, last_name=f"Élève {i:02d}")
+        TeamMember.objects.create(
+            team=team, cohort=cohort, user=user, school=school, discipline="design"
+        )
+    return cohort, member(Role.COORDINATOR, dep)
+
+
+def _pool_children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(entry.name))
+    return children
+
+
+def _wait(predicate, *, until: float, log: Path, what: str) -> None:
+    while not predicate():
+        assert time.monotonic() < until, f"{what}\n" + log.read_text()[-6000:]
+        time.sleep(0.2)
+
+
+def test_killed_pool_child_and_main_process_batch_done_within_two_minutes(
+    transactional_db, settings, tmp_path
+):
+    """A pool child killed mid-render: its task is delivered again with the same id and
+    renders the documents its first delivery claimed. Then the worker's main process
+    killed: the other worker's stale sweep (its embedded beat, every 10 s) finds claims of a
+    worker that no longer answers a ping and queues them again. Nobody calls the sweep by
+    hand; the batch is complete within two minutes of the last kill, each document once."""
+    import redis
+    from celery import current_app
+
+    from trophies import document_services as services
+    from trophies.document_models import Document, DocumentStatus
+
+    queue = f"documents-test-{uuid.uuid4().hex[:8]}"
+    var_dir = tmp_path / "var"
+    media = var_dir / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media)},
+        },
+    }
+    settings.DOCUMENTS_QUEUE = queue
+    settings.DOCUMENTS_CHUNK_SIZE = 3
+    was_eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete("celery")  # the default queue of the sweep: nothing left by earlier tests
+    env = {
+        "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
+        "DOCUMENTS_STALE_SECONDS": None,  # the default: from the time limit (45 s)
+        "DOCUMENTS_CHUNK_SIZE": "3",
+    }
+    cohort, coordinator = _make_batch(BATCH)
+    log = tmp_path / "worker.log"
+    tag = uuid.uuid4().hex[:6]
+    first = _start_worker(queue, var_dir, log, name=f"first-{tag}@%h", env=env)
+    second = None
+    try:
+        ids = [d.pk for d in services.documents_issue(cohort=cohort, kind="diploma", actor=None)]
+        started = time.monotonic()
+        _wait(
+            lambda: _count(DocumentStatus.READY) >= 3,
+            until=started + 60,
+            log=log,
+            what="the first worker rendered nothing",
+        )
+        # 1. A pool child dies in the middle of a chunk.
+        children = _pool_children(first.pid)
+        assert children, "no pool child found"
+        os.kill(children[0], signal.SIGKILL)
+        killed_child_at = time.monotonic()
+        _wait(
+            lambda: _count(DocumentStatus.READY) >= 12,
+            until=killed_child_at + 60,
+            log=log,
+            what="the worker stopped after its child was killed",
+        )
+        # 2. The worker's main process dies, with chunks in flight (its pool goes with it).
+        _wait(
+            lambda: Document.objects.filter(status=DocumentStatus.RENDERING).exists(),
+            until=killed_child_at + 60,
+            log=log,
+            what="nothing in flight to kill",
+        )
+        os.kill(first.pid, signal.SIGKILL)
+        killed_main_at = time.monotonic()
+        time.sleep(0.5)
+        _kill(first)
+        in_flight = Document.objects.filter(status=DocumentStatus.RENDERING).count()
+        assert _count(DocumentStatus.READY) < BATCH, "the batch ended before the kill"
+        second = _start_worker(
+            queue,
+            var_dir,
+            log,
+            name=f"second-{tag}@%h",
+            consume=f"{queue},celery",
+            args=("-B", "-s", str(tmp_path / "beat-schedule")),
+            env=env,
+        )
+        _wait(
+            lambda: _count(DocumentStatus.READY) == BATCH,
+            until=killed_main_at + 120,
+            log=log,
+            what=f"not all ready within 2 minutes of the kill ({in_flight} were in flight)",
+        )
+        assert time.monotonic() - killed_child_at < 120
+    finally:
+        for proc in (first, second):
+            if proc is not None:
+                _kill(proc, signal.SIGTERM if proc is second else signal.SIGKILL)
+        broker.delete(queue)
+        current_app.conf.task_always_eager = was_eager
+
+    docs = list(Document.objects.filter(pk__in=ids))
+    assert {d.status for d in docs} == {DocumentStatus.READY}
+    files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*.pdf"))
+    assert files == sorted(d.file for d in docs)  # one file each, no stray copy
+    for d in docs:
+        assert hashlib.sha256((media / d.file).read_bytes()).hexdigest() == d.sha256
+    # The killed worker's documents were rendered again, by a later claim.
+    assert any(d.attempts >= 2 for d in docs)

@@ -1,0 +1,194 @@
+"""Issue #20: transient errors retry, permanent ones fail at once (point 2); the sweep's
+age comes from the task time limit and the progress says what is relaunched (point 3); the
+coordinator retries a batch's failures in one action, transient ones are retried
+automatically a bounded number of times (point 4)."""
+
+from __future__ import annotations
+
+import errno
+from datetime import timedelta
+
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
+from trophies import document_services as services
+from trophies import pdf
+from trophies.document_models import Document, DocumentArchive, DocumentKind, DocumentStatus
+
+
+def _issue(w, capture):
+    with capture(execute=True):
+        return services.documents_issue(
+            cohort=w.a.cohort, kind=DocumentKind.DIPLOMA, actor=w.a.people["coordinator"]
+        )
+
+
+def _disk_full(monkeypatch, times=10**6):
+    real = FileSystemStorage.save
+    left = {"n": times}
+
+    def save(self, name, content, max_length=None):
+        if left["n"] > 0:
+            left["n"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, name, content, max_length=max_length)
+
+    monkeypatch.setattr(FileSystemStorage, "save", save)
+
+
+def test_permanent_error_fails_at_once_with_its_reason(
+    docworld, django_capture_on_commit_callbacks
+):
+    from trophies.document_models import DocumentTemplate
+
+    DocumentTemplate.objects.create(
+        programme=docworld.a.programme, kind="diploma", language="fr", html="{% if %}", css=""
+    )
+    created = _issue(docworld, django_capture_on_commit_callbacks)
+    doc = Document.objects.get(pk=created[0].pk)
+    assert doc.status == DocumentStatus.FAILED and doc.error and not doc.error_transient
+    assert doc.attempts == 1
+    assert services.documents_retry_transient(now=timezone.now() + timedelta(hours=1)) == 0
+
+
+def test_disk_full_fails_transient_then_retried_automatically_a_bounded_number_of_times(
+    docworld, django_capture_on_commit_callbacks, monkeypatch, settings, login
+):
+    settings.DOCUMENTS_AUTO_RETRIES = 2
+    settings.DOCUMENTS_AUTO_RETRY_DELAY = 30
+    _disk_full(monkeypatch)
+    created = _issue(docworld, django_capture_on_commit_callbacks)
+    doc = Document.objects.get(pk=created[0].pk)
+    assert doc.status == DocumentStatus.FAILED and doc.error_transient
+    assert "No space left" in doc.error
+    # Still waiting (retries left): the progress says it is relaunched and keeps polling.
+    client = login(docworld.a.people["coordinator"])
+    body = client.get(reverse("documents:progress", args=[docworld.a.cohort.pk])).content.decode()
+    assert "sont relancés" in body or "est relancé" in body
+    assert 'hx-trigger="every 2s"' in body
+    # Not before its delay; then retried, twice at most.
+    assert services.documents_retry_transient() == 0
+    later = timezone.now() + timedelta(seconds=31)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.documents_retry_transient(now=later) == len(created)
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.FAILED and doc.retries == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.documents_retry_transient(now=later + timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.documents_retry_transient(now=later + timedelta(hours=1)) == 0
+    doc.refresh_from_db()
+    assert doc.retries == 2 and doc.status == DocumentStatus.FAILED
+    body = client.get(reverse("documents:progress", args=[docworld.a.cohort.pk])).content.decode()
+    assert "relancé" not in body.split("Documents en échec")[0]
+    # The disk has room again: an automatic retry makes it ready.
+    monkeypatch.undo()
+    Document.objects.filter(pk=doc.pk).update(retries=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.documents_retry_transient(now=later + timedelta(hours=2))
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.READY and not doc.error_transient
+
+
+def test_archive_retries_when_storage_is_full_then_builds(
+    docworld, django_capture_on_commit_callbacks, monkeypatch
+):
+    from trophies.tasks import build_document_archive
+
+    _issue(docworld, django_capture_on_commit_callbacks)
+    archive = DocumentArchive.objects.create(cohort=docworld.a.cohort)
+    real_open = FileSystemStorage.open
+    fails = {"n": 2}
+
+    def open_(self, name, mode="rb"):
+        if "w" in mode and fails["n"] > 0:
+            fails["n"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(self, name, mode)
+
+    monkeypatch.setattr(FileSystemStorage, "open", open_)
+    from celery.exceptions import Retry
+
+    states = []
+    for attempt in range(4):  # what the worker does with each retry: same id, one more try
+        try:
+            build_document_archive.apply(
+                kwargs={"archive_id": archive.pk}, task_id="archive-task", retries=attempt
+            )
+        except Retry:
+            states.append("RETRY")
+        else:
+            states.append("SUCCESS")
+            break
+    assert states == ["RETRY", "RETRY", "SUCCESS"]
+    archive.refresh_from_db()
+    assert archive.status == DocumentStatus.READY and archive.document_count >= 1
+
+
+def test_stale_age_and_sweep_period_come_from_the_task_time_limit(settings):
+    assert settings.CELERY_TASK_TIME_LIMIT <= 120
+    assert services.stale_after() == timedelta(seconds=settings.DOCUMENTS_STALE_SECONDS)
+    assert settings.DOCUMENTS_STALE_SECONDS == settings.CELERY_TASK_TIME_LIMIT + 15
+    period = settings.CELERY_BEAT_SCHEDULE["trophies-requeue-stuck-documents"]["schedule"]
+    assert period <= timedelta(seconds=30)
+
+
+def test_redelivered_task_takes_back_its_claims_others_do_not(docworld):
+    created = services.documents_issue(
+        cohort=docworld.a.cohort, kind=DocumentKind.DIPLOMA, actor=None, dispatch=False
+    )
+    ids = [d.pk for d in created]
+    first = services.Claimant(worker="celery@dead", task="task-1")
+    now = timezone.now()
+    assert all(services._claim(pk, now, first) for pk in ids)  # then the worker dies
+    other = services.Claimant(worker="celery@other", task="task-2")
+    assert services.documents_render(document_ids=ids, by=other) == 0
+    assert services.documents_render(document_ids=ids, by=first) == len(ids)
+
+
+def test_sweep_hands_over_claims_of_a_worker_gone(docworld, django_capture_on_commit_callbacks):
+    created = services.documents_issue(
+        cohort=docworld.a.cohort, kind=DocumentKind.DIPLOMA, actor=None, dispatch=False
+    )
+    ids = [d.pk for d in created]
+    old = timezone.now() - timedelta(seconds=20)
+    for pk in ids:
+        services._claim(pk, old, services.Claimant(worker="celery@dead", task="t"))
+    assert services.documents_requeue_stuck(live_workers=lambda: None) == 0  # cannot tell
+    assert services.documents_requeue_stuck(live_workers=lambda: {"celery@dead"}) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.documents_requeue_stuck(live_workers=lambda: {"celery@alive"}) == len(ids)
+    assert set(Document.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        DocumentStatus.READY
+    }
+
+
+def test_bulk_retry_renders_every_failed_document_in_one_action(
+    docworld, django_capture_on_commit_callbacks, monkeypatch, login, settings
+):
+    settings.DOCUMENTS_AUTO_RETRIES = 0
+
+    def broken(**kwargs):
+        raise pdf.TemplateError("bad template")
+
+    monkeypatch.setattr(pdf, "render_pdfs", broken)
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    created = _issue(docworld, django_capture_on_commit_callbacks)
+    assert Document.objects.filter(status=DocumentStatus.FAILED).count() == len(created)
+    client = login(docworld.a.people["coordinator"])
+    body = client.get(reverse("documents:cohort", args=[docworld.a.cohort.pk])).content.decode()
+    assert f"Relancer les {len(created)} documents en échec ?" in body or len(created) == 1
+    monkeypatch.undo()
+    other = login(docworld.b.people["coordinator"])
+    url = reverse("documents:retry_failed", args=[docworld.a.cohort.pk])
+    assert other.post(url).status_code == 404
+    client = login(docworld.a.people["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert Document.objects.filter(pk__in=[d.pk for d in created], status="ready").count() == len(
+        created
+    )
+    assert "relancé" in response.content.decode()
