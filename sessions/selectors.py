@@ -438,34 +438,43 @@ def attendance_summary(cohort: Cohort, *, at: datetime.datetime | None = None) -
     attendance = Attendance._meta.db_table
     school = TeamMember._meta.get_field("school").related_model._meta.db_table
     kinds = ", ".join(["%s"] * len(COUNTED_KINDS))
-    # inv: (team, ended session it was invited to, by its own invitation or the students'
-    # role), without duplicates; a student's invited sessions are their team's.
+    # fs: the ended sessions the students' role was invited to (every student of the cohort);
+    # tinv: (team, ended session it was invited to by name, not already in fs). A student's
+    # invited sessions are fs and their team's tinv, with no session counted twice.
     sql = f"""
         WITH ended AS (
             SELECT id FROM {session}
             WHERE cohort_id = %s AND ends_at <= %s AND kind IN ({kinds})
         ),
-        inv AS (
+        fs AS (
+            SELECT DISTINCT r.session_id FROM {invited_role} r
+            WHERE r.role = %s AND r.session_id IN (SELECT id FROM ended)
+        ),
+        tinv AS (
             SELECT it.team_id, it.session_id FROM {invited_teams} it
             WHERE it.session_id IN (SELECT id FROM ended)
-            UNION
-            SELECT t.id, r.session_id FROM {team} t, {invited_role} r
-            WHERE t.cohort_id = %s AND r.role = %s AND r.session_id IN (SELECT id FROM ended)
+            AND it.session_id NOT IN (SELECT session_id FROM fs)
         ),
-        per_team AS (SELECT team_id, COUNT(*) AS n FROM inv GROUP BY team_id),
+        per_team AS (SELECT team_id, COUNT(*) AS n FROM tinv GROUP BY team_id),
+        present AS (
+            SELECT m.team_id, m.school_id FROM {attendance} a
+            JOIN fs ON fs.session_id = a.session_id
+            JOIN {member} m ON m.user_id = a.user_id AND m.cohort_id = %s
+            WHERE a.present
+            UNION ALL
+            SELECT m.team_id, m.school_id FROM {attendance} a
+            JOIN tinv ON tinv.session_id = a.session_id
+            JOIN {member} m ON m.user_id = a.user_id AND m.team_id = tinv.team_id
+            WHERE a.present
+        ),
+        att AS (SELECT team_id, school_id, COUNT(*) AS n FROM present GROUP BY team_id, school_id),
         grp AS (
             SELECT m.team_id, m.school_id, COUNT(*) AS members FROM {member} m
             WHERE m.cohort_id = %s GROUP BY m.team_id, m.school_id
         ),
-        att AS (
-            SELECT m.team_id, m.school_id, COUNT(*) AS n FROM {member} m
-            JOIN {attendance} a ON a.user_id = m.user_id AND a.present
-            JOIN inv ON inv.team_id = m.team_id AND inv.session_id = a.session_id
-            WHERE m.cohort_id = %s GROUP BY m.team_id, m.school_id
-        ),
         agg AS (
             SELECT g.team_id, g.school_id, COALESCE(att.n, 0) AS attended,
-                   g.members * COALESCE(per_team.n, 0) AS invited
+                   g.members * ((SELECT COUNT(*) FROM fs) + COALESCE(per_team.n, 0)) AS invited
             FROM grp g
             LEFT JOIN per_team ON per_team.team_id = g.team_id
             LEFT JOIN att ON att.team_id = g.team_id AND att.school_id = g.school_id
@@ -482,7 +491,6 @@ def attendance_summary(cohort: Cohort, *, at: datetime.datetime | None = None) -
         cohort.pk,
         connection.ops.adapt_datetimefield_value(at),
         *COUNTED_KINDS,
-        cohort.pk,
         Role.STUDENT,
         cohort.pk,
         cohort.pk,
