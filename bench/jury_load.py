@@ -445,7 +445,8 @@ def main() -> int:
                 f"{who} {(cpu_after[who] - cpu_before[who]) / len(results) * 1000:.1f} ms"
                 for who in ("gunicorn", "PostgreSQL", "load generator")
             )
-            + "   (processor time per request, beside the wall-clock figures above)"
+            + "   (processor time per request, beside the wall-clock figures above;"
+            + " PostgreSQL: the backends alive at the end, a lower bound)"
         )
     print(yardstick.line())
     print("statuses     " + ", ".join(f"{k} {st}: {n}" for (k, st), n in sorted(by_kind.items())))

@@ -92,7 +92,10 @@ def group_cpu_seconds(pgid: int) -> float:
 
 def postgres_cpu_seconds(database: str) -> float:
     """Processor time of the PostgreSQL backends connected to ``database`` (their command line
-    names it), not counting the other databases of a shared server."""
+    names it), not counting the other databases of a shared server. Only the backends alive
+    when it is read: with one connection per request (no ``CONN_MAX_AGE``), the time of the
+    backends that ended meanwhile is lost, so the difference of two readings is a lower bound
+    (or meaningless) for a web server; exact for a process that keeps its connection."""
     needle = f" {database} ".encode()
     return _proc_seconds(lambda _pid, _group, cmd: cmd.startswith(b"postgres:") and needle in cmd)
 
