@@ -289,7 +289,8 @@ class AttendanceRates:
 # The attendance rule, defined here once: a student's attendance is the share of the cohort's
 # *working* sessions they were invited to (their team, or the students' role) that have
 # *ended*, which they attended. The cohort dashboard, the attendance page and the diploma
-# eligibility all read it from ``attendance_rates``.
+# eligibility all read it from ``attendance_rates`` (the dashboard through ``attendance_summary``,
+# the same sums counted by the database).
 COUNTED_KINDS = (SessionKind.WORKING,)
 
 
