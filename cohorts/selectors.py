@@ -200,8 +200,21 @@ def team_figures(cohort: Cohort) -> dict[str, int]:
     return {k: v or 0 for k, v in counts.items()}
 
 
-def teams_needing_attention(cohort: Cohort) -> QuerySet[Team]:
-    """Teams still forming or breaking the composition rule, by name (slice it: the dashboard
-    shows the first ten)."""
+def teams_needing_attention(cohort: Cohort, *, limit: int) -> list[Team]:
+    """The first ``limit`` teams by name still forming or breaking the composition rule. Two
+    queries: the ids, counted and grouped over the members alone, then those teams with their
+    challenge (grouping by every column of the team, challenge and municipality over thousands
+    of teams costs three times as much)."""
     met = _composition_met(cohort.programme)
-    return teams_with_composition(cohort).filter(~met | Q(status=Team.Status.FORMING))
+    ids = list(
+        Team.objects.filter(cohort=cohort)
+        .annotate(
+            size=Count("members", distinct=True),
+            discipline_count=Count("members__discipline", distinct=True),
+            school_count=Count("members__school", distinct=True),
+        )
+        .filter(~met | Q(status=Team.Status.FORMING))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return list(teams_with_composition(cohort).filter(pk__in=ids).order_by("name", "pk"))

@@ -1278,7 +1278,7 @@ def dashboard_data(cohort: Cohort) -> dict:
     # thousands of teams (issue #19).
     figures = selectors.team_figures(cohort)
     status_counts = Counter({k: figures[k] for k in (*Team.Status.values, "met", "unmet")})
-    attention = list(selectors.teams_needing_attention(cohort)[:ATTENTION_ROWS])
+    attention = selectors.teams_needing_attention(cohort, limit=ATTENTION_ROWS)
     for team in attention:
         team.cohort = cohort
         team.composition = team_composition(team)
