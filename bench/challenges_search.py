@@ -21,6 +21,9 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import yardstick  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cl_bench_challenges"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
@@ -191,11 +194,16 @@ def main() -> None:
         run(text)
     timings: list[float] = []
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
+    print(yardstick.line())
+    database = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    cpu0, pg0 = time.process_time(), yardstick.postgres_cpu_seconds(database)
     for _ in range(ROUNDS):
         for text in QUERIES:
             ms = run(text)
             timings.append(ms)
             per_query[text].append(ms)
+    cpu_ms = (time.process_time() - cpu0) / len(timings) * 1000
+    pg_ms = (yardstick.postgres_cpu_seconds(database) - pg0) / len(timings) * 1000
     total = challenges_for_review(coordinator).count()
     print(f"search over {total} challenges, {len(timings)} searches ({ROUNDS} rounds)")
     for text, values in per_query.items():
@@ -205,6 +213,8 @@ def main() -> None:
     p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
     median = statistics.median(timings)
     print(f"median {median:.1f} ms   p95 {p95:.1f} ms   target < 100 ms")
+    print(f"cpu/search   this process {cpu_ms:.1f} ms   PostgreSQL {pg_ms:.1f} ms")
+    print(yardstick.line())
     print("OK" if p95 < 100 else "SLOWER THAN THE TARGET")
 
 

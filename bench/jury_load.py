@@ -20,7 +20,6 @@ import argparse
 import http.client
 import os
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import yardstick  # noqa: E402
+
 PYTHON = sys.executable
 CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters: a valid unmasked CSRF secret
 
@@ -355,33 +357,15 @@ def verify(prepared, tasks) -> list[str]:
     return problems
 
 
-def cpu_seconds() -> dict[str, float]:
-    """Processor time used so far by gunicorn, by PostgreSQL and by this load generator (Linux's
-    /proc; empty elsewhere), to say what a request costs in each."""
-    totals: dict[str, float] = {}
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return totals
-    hz = os.sysconf("SC_CLK_TCK")
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:  # the process ended meanwhile
-            continue
-        if int(entry.name) == os.getpid():
-            who = "load generator"
-        elif b"gunicorn" in cmdline:
-            who = "gunicorn"
-        elif b"postgres" in cmdline:
-            who = "PostgreSQL"
-        else:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        totals[who] = totals.get(who, 0.0) + (int(fields[11]) + int(fields[12])) / hz
-    return totals
+def cpu_seconds(server: subprocess.Popen, database: str) -> dict[str, float]:
+    """Processor time used so far by this run's gunicorn (its process group), by the PostgreSQL
+    backends of its database and by this load generator, to say what a request costs in each
+    (other helpers' servers on the machine are not counted)."""
+    return {
+        "gunicorn": yardstick.group_cpu_seconds(server.pid),
+        "PostgreSQL": yardstick.postgres_cpu_seconds(database),
+        "load generator": time.process_time(),
+    }
 
 
 def free_port() -> int:
@@ -425,12 +409,12 @@ def main() -> int:
     server = start_server(args, env)
     try:
         print(f"warm-up      {warm_up(args, tasks):.1f} s (each connection loads a page twice)")
-        cpu_before = cpu_seconds()
+        cpu_before = cpu_seconds(server, args.db)
         results, errors, elapsed = load(args, tasks)
-        cpu_after = cpu_seconds()
+        cpu_after = cpu_seconds(server, args.db)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(10)
+        # gunicorn may take more than 10 s to stop after the load: never lose the report.
+        yardstick.stop_server(server)
     latencies = sorted(s for _k, _st, s in results)
     statuses = Counter(st for _k, st, _s in results)
     by_kind = Counter((k, st) for k, st, _s in results)
@@ -456,14 +440,17 @@ def main() -> int:
                 f"  {kind:<10} median {statistics.median(own) * 1000:.0f} ms   "
                 f"p95 {own[int(0.95 * (len(own) - 1))] * 1000:.0f} ms"
             )
-    if cpu_after:
+    if results:
         print(
             "cpu/request  "
             + "   ".join(
-                f"{who} {(cpu_after[who] - cpu_before.get(who, 0.0)) / len(results) * 1000:.1f} ms"
-                for who in sorted(cpu_after)
+                f"{who} {(cpu_after[who] - cpu_before[who]) / len(results) * 1000:.1f} ms"
+                for who in ("gunicorn", "PostgreSQL", "load generator")
             )
+            + "   (processor time per request, beside the wall-clock figures above;"
+            + " PostgreSQL: the backends alive at the end, a lower bound)"
         )
+    print(yardstick.line())
     print("statuses     " + ", ".join(f"{k} {st}: {n}" for (k, st), n in sorted(by_kind.items())))
     problems = verify(prepared, tasks)
     server_errors = sum(n for st, n in statuses.items() if st >= 500 or st == 0)

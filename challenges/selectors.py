@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -221,6 +222,35 @@ def similar_challenges(
             scored.append(Similar(candidate, round(score, 3)))
     scored.sort(key=lambda s: (-s.score, -s.challenge.pk))
     return scored[:limit]
+
+
+# How long a challenge's similar challenges are kept for one reader: the key changes with
+# each version of the challenge (``updated_at``), so an edit searches again at once.
+SIMILAR_CACHE_SECONDS = 600
+
+
+def similar_to_challenge(*, user, challenge: Challenge, limit: int = 5) -> list[Similar]:
+    """``similar_challenges`` for a challenge's own text, as its detail page shows them: the
+    search is about half the page's cost, so it is cached per version of the challenge, per
+    reader (their scope, ``similar_challenges_visible_to``) and per day (earlier cohorts are
+    those closed before today)."""
+    key = (
+        f"challenges:similar:{challenge.pk}:{challenge.updated_at.timestamp()}:"
+        f"{user.pk}:{timezone.localdate().isoformat()}:{limit}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = similar_challenges(
+            user=user,
+            title=challenge.title,
+            question=challenge.question,
+            theme=challenge.theme,
+            before_year=challenge.call.year if challenge.call else None,
+            exclude_id=challenge.pk,
+            limit=limit,
+        )
+        cache.set(key, found, SIMILAR_CACHE_SECONDS)
+    return found
 
 
 # --- People to notify -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ from challenges.selectors import (
     challenges_visible_to,
     search,
     similar_challenges,
+    similar_to_challenge,
 )
 from cohorts.models import Cohort
 from curiouslab.accounts.models import Organisation, OrganisationKind, Role
@@ -233,14 +234,7 @@ def challenge_detail(request, pk: int):
         "version_count": challenge.versions.count(),
         "diff": since_last_review(challenge, transitions) if can_see_diff else [],
         "can_see_diff": can_see_diff,
-        "similar": similar_challenges(
-            user=user,
-            title=challenge.title,
-            question=challenge.question,
-            theme=challenge.theme,
-            before_year=challenge.call.year if challenge.call else None,
-            exclude_id=challenge.pk,
-        ),
+        "similar": similar_to_challenge(user=user, challenge=challenge),
         "similar_searched": True,
         "scenario_count": _scenario_count(user, challenge),
         "message_form": MessageForm(),

@@ -3,7 +3,7 @@ view fetched through these selectors answers 404 to an outsider."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from challenges.models import Challenge
@@ -169,3 +169,52 @@ def teams_with_composition(cohort: Cohort) -> QuerySet[Team]:
 
 def deliverable_for(team: Team, milestone) -> Deliverable | None:
     return Deliverable.objects.filter(team=team, milestone=milestone).first()
+
+
+def _composition_met(programme: Programme) -> Q:
+    """``composition.check_counts`` in SQL, over ``teams_with_composition``'s counts."""
+    return Q(
+        size__gte=programme.team_min_size,
+        size__lte=programme.team_max_size,
+        discipline_count__gte=programme.team_min_disciplines,
+        school_count__gte=programme.team_min_schools,
+    )
+
+
+def team_figures(cohort: Cohort) -> dict[str, int]:
+    """The dashboard's team figures, counted by the database in one query: teams, students in
+    a team, teams per status, teams meeting the composition rule or not, teams that need
+    attention (still forming or breaking the rule)."""
+    met = _composition_met(cohort.programme)
+    need_attention = ~met | Q(status=Team.Status.FORMING)
+    figures = {
+        "total": Count("id"),
+        "students": Sum("size"),
+        "met": Count("id", filter=met),
+        "unmet": Count("id", filter=~met),
+        "attention": Count("id", filter=need_attention),
+    }
+    for status in Team.Status.values:
+        figures[status] = Count("id", filter=Q(status=status))
+    counts = teams_with_composition(cohort).order_by().aggregate(**figures)
+    return {k: v or 0 for k, v in counts.items()}
+
+
+def teams_needing_attention(cohort: Cohort, *, limit: int) -> list[Team]:
+    """The first ``limit`` teams by name still forming or breaking the composition rule. Two
+    queries: the ids, counted and grouped over the members alone, then those teams with their
+    challenge (grouping by every column of the team, challenge and municipality over thousands
+    of teams costs three times as much)."""
+    met = _composition_met(cohort.programme)
+    ids = list(
+        Team.objects.filter(cohort=cohort)
+        .annotate(
+            size=Count("members", distinct=True),
+            discipline_count=Count("members__discipline", distinct=True),
+            school_count=Count("members__school", distinct=True),
+        )
+        .filter(~met | Q(status=Team.Status.FORMING))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return list(teams_with_composition(cohort).filter(pk__in=ids).order_by("name", "pk"))

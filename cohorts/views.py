@@ -1301,7 +1301,8 @@ def scenario_file(request, pk: int):
 def _attendance_hook() -> str | None:
     """The sessions app may add attendance rates to the dashboard by providing this
     template; it receives the dashboard's context plus ``attendance`` (from
-    ``sessions.selectors.attendance_rates(cohort)`` when that exists)."""
+    ``sessions.selectors.attendance_summary(cohort)`` when that exists: the rule of
+    ``attendance_rates`` without its per-student rows)."""
     try:
         get_template(ATTENDANCE_HOOK)
     except TemplateDoesNotExist:
@@ -1311,10 +1312,10 @@ def _attendance_hook() -> str | None:
 
 def _attendance(cohort: Cohort):
     try:
-        from sessions.selectors import attendance_rates
+        from sessions.selectors import attendance_summary
     except ImportError:
         return None
-    return attendance_rates(cohort)
+    return attendance_summary(cohort)
 
 
 def dashboard_data(cohort: Cohort) -> dict:
@@ -1328,13 +1329,14 @@ def dashboard_data(cohort: Cohort) -> dict:
         in_cohort=Count("id", filter=Q(cohort=cohort), distinct=True),
         selected=Count("id", filter=Q(cohort=cohort, scenarios__selected=True), distinct=True),
     )
-    teams = list(selectors.teams_with_composition(cohort))
-    status_counts = Counter()
-    for team in teams:
+    # Aggregates counted by the database, and only the rows shown: a national cohort has
+    # thousands of teams (issue #19).
+    figures = selectors.team_figures(cohort)
+    status_counts = Counter({k: figures[k] for k in (*Team.Status.values, "met", "unmet")})
+    attention = selectors.teams_needing_attention(cohort, limit=ATTENTION_ROWS)
+    for team in attention:
         team.cohort = cohort
         team.composition = team_composition(team)
-        status_counts[team.status] += 1
-        status_counts["met" if team.composition.met else "unmet"] += 1
     milestones = list(
         Milestone.objects.filter(cohort=cohort).annotate(
             on_time=Count(
@@ -1347,25 +1349,23 @@ def dashboard_data(cohort: Cohort) -> dict:
             ),
         )
     )
-    team_total = len(teams)
+    team_total = figures["total"]
     for m in milestones:
         m.handed_in = m.on_time + m.late
         m.missing = team_total - m.handed_in if m.deadline < now else 0
         m.pending = team_total - m.handed_in if m.deadline >= now else 0
-    students = {"total": sum(team.size for team in teams)}
+    students = {"total": figures["students"]}
     enrolments = SchoolEnrolment.objects.filter(cohort=cohort).aggregate(
         requested=Count("id", filter=Q(status=SchoolEnrolment.Status.REQUESTED)),
         approved=Count("id", filter=Q(status=SchoolEnrolment.Status.APPROVED)),
     )
     unassigned = selectors.unassigned_students(cohort).count()
     # The dashboard lists only the teams that need attention; the team list has them all.
-    attention = [t for t in teams if not t.composition.met or t.status == Team.Status.FORMING]
     return {
         "funnel": funnel,
-        "teams": teams,
-        "team_total": len(teams),
-        "attention": attention[:ATTENTION_ROWS],
-        "attention_total": len(attention),
+        "team_total": team_total,
+        "attention": attention,
+        "attention_total": figures["attention"],
         "status_counts": status_counts,
         "milestones": milestones,
         "students": students,

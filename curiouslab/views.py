@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,11 +26,16 @@ def _check_cache() -> None:
     ping = getattr(cache, "ping", None)  # our Redis cache: a real answer, not its outage fallback
     if ping is not None:
         ping()
-    key = "healthz-probe"
+    # A key of its own per probe: overlapping probes (a load balancer, several instances)
+    # would otherwise overwrite one another's value between the write and the read back.
+    key = f"healthz-probe:{uuid.uuid4().hex}"
     value = str(time.time())
     cache.set(key, value, 10)
-    if cache.get(key) != value:
-        raise RuntimeError("cache did not return what was stored")
+    try:
+        if cache.get(key) != value:
+            raise RuntimeError("cache did not return what was stored")
+    finally:
+        cache.delete(key)
 
 
 def _check_broker() -> None:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -288,7 +289,8 @@ class AttendanceRates:
 # The attendance rule, defined here once: a student's attendance is the share of the cohort's
 # *working* sessions they were invited to (their team, or the students' role) that have
 # *ended*, which they attended. The cohort dashboard, the attendance page and the diploma
-# eligibility all read it from ``attendance_rates``.
+# eligibility all read it from ``attendance_rates`` (the dashboard through ``attendance_summary``,
+# the same sums counted by the database).
 COUNTED_KINDS = (SessionKind.WORKING,)
 
 
@@ -409,3 +411,111 @@ def people_who_may_run_sessions(cohort: Cohort) -> QuerySet[User]:
     )
     q |= Q(coach_assignments__team__cohort=cohort)
     return User.objects.filter(is_active=True, pk__in=User.objects.filter(q).values("pk"))
+
+
+@dataclass
+class AttendanceSummary:
+    """What the cohort dashboard shows of ``attendance_rates``, under the same rule, counted by
+    the database: the overall rate, the ended sessions, the ten lowest teams, the schools."""
+
+    teams: list[Rate]
+    schools: list[Rate]
+    sessions: int
+    overall: Rate
+
+    lowest_teams = AttendanceRates.lowest_teams
+
+
+def attendance_summary(cohort: Cohort, *, at: datetime.datetime | None = None) -> AttendanceSummary:
+    """``attendance_rates(cohort, at=at)`` without the per-student rows: sums per team and per
+    school computed in SQL (one query), so the dashboard of a cohort of thousands of students
+    reads one row per team and school, not one object per student."""
+    at = at or timezone.now()
+    session = Session._meta.db_table
+    invited_teams = Session.invited_teams.through._meta.db_table
+    invited_role = InvitedRole._meta.db_table
+    member = TeamMember._meta.db_table
+    team = Team._meta.db_table
+    attendance = Attendance._meta.db_table
+    school = TeamMember._meta.get_field("school").related_model._meta.db_table
+    kinds = ", ".join(["%s"] * len(COUNTED_KINDS))
+    # fs: the ended sessions the students' role was invited to (every student of the cohort);
+    # tinv: (team, ended session it was invited to by name, not already in fs). A student's
+    # invited sessions are fs and their team's tinv, with no session counted twice.
+    sql = f"""
+        WITH ended AS (
+            SELECT id FROM {session}
+            WHERE cohort_id = %s AND ends_at <= %s AND kind IN ({kinds})
+        ),
+        fs AS (
+            SELECT DISTINCT r.session_id FROM {invited_role} r
+            WHERE r.role = %s AND r.session_id IN (SELECT id FROM ended)
+        ),
+        tinv AS (
+            SELECT it.team_id, it.session_id FROM {invited_teams} it
+            WHERE it.session_id IN (SELECT id FROM ended)
+            AND it.session_id NOT IN (SELECT session_id FROM fs)
+        ),
+        per_team AS (SELECT team_id, COUNT(*) AS n FROM tinv GROUP BY team_id),
+        present AS (
+            SELECT m.team_id, m.school_id FROM {attendance} a
+            JOIN fs ON fs.session_id = a.session_id
+            JOIN {member} m ON m.user_id = a.user_id AND m.cohort_id = %s
+            WHERE a.present
+            UNION ALL
+            SELECT m.team_id, m.school_id FROM {attendance} a
+            JOIN tinv ON tinv.session_id = a.session_id
+            JOIN {member} m ON m.user_id = a.user_id AND m.team_id = tinv.team_id
+            WHERE a.present
+        ),
+        att AS (SELECT team_id, school_id, COUNT(*) AS n FROM present GROUP BY team_id, school_id),
+        grp AS (
+            SELECT m.team_id, m.school_id, COUNT(*) AS members FROM {member} m
+            WHERE m.cohort_id = %s GROUP BY m.team_id, m.school_id
+        ),
+        agg AS (
+            SELECT g.team_id, g.school_id, COALESCE(att.n, 0) AS attended,
+                   g.members * ((SELECT COUNT(*) FROM fs) + COALESCE(per_team.n, 0)) AS invited
+            FROM grp g
+            LEFT JOIN per_team ON per_team.team_id = g.team_id
+            LEFT JOIN att ON att.team_id = g.team_id AND att.school_id = g.school_id
+        )
+        SELECT 't', t.name, SUM(agg.attended), SUM(agg.invited)
+        FROM agg JOIN {team} t ON t.id = agg.team_id GROUP BY t.name
+        UNION ALL
+        SELECT 's', o.name, SUM(agg.attended), SUM(agg.invited)
+        FROM agg JOIN {school} o ON o.id = agg.school_id GROUP BY o.name
+        UNION ALL
+        SELECT 'n', '', COUNT(*), 0 FROM ended
+    """  # noqa: S608 - table names from the models, values as parameters
+    params = [
+        cohort.pk,
+        connection.ops.adapt_datetimefield_value(at),
+        *COUNTED_KINDS,
+        Role.STUDENT,
+        cohort.pk,
+        cohort.pk,
+    ]
+    teams: list[Rate] = []
+    schools: list[Rate] = []
+    sessions = 0
+    overall = Rate("")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, label, attended, invited in cursor.fetchall():
+            if kind == "n":
+                sessions = attended
+                continue
+            rate = Rate(label, int(attended or 0), int(invited or 0))
+            if kind == "t":
+                teams.append(rate)
+                overall.attended += rate.attended
+                overall.invited += rate.invited
+            else:
+                schools.append(rate)
+    return AttendanceSummary(
+        teams=teams,
+        schools=sorted(schools, key=lambda r: r.label),
+        sessions=sessions,
+        overall=overall,
+    )

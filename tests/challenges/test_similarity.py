@@ -195,3 +195,39 @@ def test_similar_panel_asks_for_a_title_only_when_there_is_none(world, login, pa
     html = response.content.decode()
     assert "Saisissez un titre" not in html
     assert "Inscriptions à la piscine municipale" in html
+
+
+# --- Issue #19.3: the review detail does not search again at each view -------------------------
+
+
+def test_review_detail_searches_similar_once_per_version(world, login, past):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    current = submitted(
+        **on_side(world.a),
+        title="Inscription à l'école de natation",
+        question="Comment simplifier les inscriptions à la piscine municipale ?",
+    )
+    client = login(world.a.people["coordinator"])
+    url = reverse("challenges:detail", kwargs={"pk": current.pk})
+
+    def searched(ctx) -> bool:  # the search reads the cohorts closed before today
+        return any('"closing" <' in q["sql"] for q in ctx.captured_queries)
+
+    with CaptureQueriesContext(connection) as first:
+        body = client.get(url).content.decode()
+    assert "Inscriptions à la piscine municipale" in body
+    assert searched(first)
+    with CaptureQueriesContext(connection) as again:
+        body = client.get(url).content.decode()
+    assert "Inscriptions à la piscine municipale" in body
+    assert not searched(again)
+    # A new version of the text searches again at once.
+    current.title = "Verdissement des cours d'école"
+    current.question = "Comment planter des arbres dans les cours de récréation ?"
+    current.theme = "urbanisme"
+    current.save()
+    body = client.get(url).content.decode()
+    assert "Inscriptions à la piscine municipale" not in body
+    assert "Aucun défi similaire dans les années précédentes de vos programmes." in body

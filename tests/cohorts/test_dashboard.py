@@ -174,3 +174,80 @@ def test_student_sees_team_challenge_milestones_and_calendar(setup, login):
     assert "Prototype" in body and "Pas encore dû" in body
     assert "Lancement" in body
     assert timezone.localdate().year > 2000
+
+
+def test_dashboard_team_figures_counted_by_the_database_as_the_rule_says(setup, login):
+    # Issue #19.2: the dashboard reads aggregates and ten rows, not every team; its figures
+    # are still those of the composition rule applied team by team.
+    from cohorts.composition import team_composition
+    from cohorts.models import Team
+    from cohorts.selectors import teams_with_composition
+
+    _grow(setup, teams=14)
+    f.team(setup.cohort, "Équipe vide")  # no member: breaks the rule
+    confirmed = Team.objects.filter(cohort=setup.cohort, name__in=["Équipe 004", "Équipe 007"])
+    confirmed.update(status=Team.Status.CONFIRMED)
+    teams = list(teams_with_composition(setup.cohort))
+    for team in teams:
+        team.cohort = setup.cohort
+    unmet = [t for t in teams if not team_composition(t).met]
+    attention = [t.name for t in teams if t in unmet or t.status == Team.Status.FORMING]
+    assert unmet and len(attention) > 10  # the dashboard must cut the list
+
+    response = login(setup.coordinator).get(f"/cohorts/{setup.cohort.pk}/dashboard/")
+    ctx = response.context
+    assert ctx["team_total"] == len(teams)
+    assert ctx["students"]["total"] == sum(t.size for t in teams)
+    assert ctx["status_counts"]["confirmed"] == 2
+    assert ctx["status_counts"]["forming"] == len(teams) - 2
+    assert ctx["status_counts"]["unmet"] == len(unmet)
+    assert ctx["status_counts"]["met"] == len(teams) - len(unmet)
+    assert ctx["attention_total"] == len(attention)
+    assert [t.name for t in ctx["attention"]] == attention[:10]
+    body = response.content.decode()
+    assert f"{len(attention)} équipes" in body
+    assert attention[9] in body and attention[10] not in body
+
+
+def test_dashboard_attendance_summary_is_the_attendance_rule(setup):
+    # The dashboard's attendance block reads sums per team and school from the database;
+    # they are those of attendance_rates, student by student.
+    from cohorts.models import TeamMember
+    from curiouslab.accounts.models import Role
+    from sessions.selectors import attendance_rates, attendance_summary
+    from tests.sessions.factories import AttendanceFactory, SessionFactory
+
+    _grow(setup, teams=4, per_team=4)
+    teams = list(setup.cohort.teams.order_by("name"))
+    now = timezone.now()
+    ago = {
+        "starts_at": now - datetime.timedelta(days=3),
+        "ends_at": now - datetime.timedelta(days=2),
+    }
+    sessions = [
+        SessionFactory(cohort=setup.cohort, kind="working", teams=teams[:2], **ago),
+        # invited twice, by its team and by the students' role: counted once
+        SessionFactory(
+            cohort=setup.cohort, kind="working", teams=[teams[1]], roles=[Role.STUDENT], **ago
+        ),
+        SessionFactory(cohort=setup.cohort, kind="working", teams=[teams[3]], **ago),
+        SessionFactory(cohort=setup.cohort, kind="site_visit", teams=teams, **ago),  # not counted
+        SessionFactory(cohort=setup.cohort, kind="working", teams=teams),  # not ended
+    ]
+    members = list(TeamMember.objects.filter(cohort=setup.cohort).order_by("pk"))
+    for i, m in enumerate(members):
+        for j, s in enumerate(sessions):
+            if (i + j) % 3:
+                AttendanceFactory(session=s, user=m.user, present=bool((i * j) % 4))
+    full = attendance_rates(setup.cohort)
+    summary = attendance_summary(setup.cohort)
+    assert full.overall.invited > 0 and 0 < full.overall.attended < full.overall.invited
+    assert summary.sessions == full.sessions == 3
+    assert (summary.overall.attended, summary.overall.invited) == (
+        full.overall.attended,
+        full.overall.invited,
+    )
+    key = lambda rates: sorted((r.label, r.attended, r.invited) for r in rates)  # noqa: E731
+    assert key(summary.teams) == key(full.teams)
+    assert key(summary.schools) == key(full.schools)
+    assert [r.label for r in summary.lowest_teams] == [r.label for r in full.lowest_teams]

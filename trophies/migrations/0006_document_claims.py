@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trophies', '0004_category_set_aside'),
+        ('trophies', '0005_stored_ranking'),
     ]
 
     operations = [
