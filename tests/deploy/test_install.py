@@ -69,10 +69,13 @@ def test_the_runtime_lock_holds_what_the_redis_transport_needs():
 
 
 def test_make_test_fails_when_no_test_is_collected():
-    env = {**os.environ, "PYTEST_ARGS": "-q -k no_test_has_this_name_at_all tests/deploy"}
-    env.pop("PYTEST_CURRENT_TEST", None)
+    # Run from `make test` itself, the outer make's variables (PYTEST_ARGS too) reach the inner
+    # one through MAKEFLAGS: drop them, and give PYTEST_ARGS on the command line, which wins.
+    drop = {"PYTEST_CURRENT_TEST", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "PYTEST_ARGS"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    args = "PYTEST_ARGS=-q -k no_test_has_this_name_at_all tests/deploy"
     done = subprocess.run(
-        ["make", "-s", "test"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        ["make", "-s", "test", args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode != 0, done.stdout + done.stderr
     assert "no test was collected" in done.stderr
