@@ -47,6 +47,12 @@ class Programme(models.Model):
             )
         ]
 
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """The organisation that coordinates the programme this belongs to: what
+        ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.organisation_id
+
     def __str__(self) -> str:
         return self.name
 
@@ -105,6 +111,12 @@ class Cohort(models.Model):
                 name="cohort_call_window",
             ),
         ]
+
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """The organisation that coordinates the programme this belongs to: what
+        ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.programme.organisation_id
 
     def __str__(self) -> str:
         return self.name
@@ -187,6 +199,12 @@ class Team(models.Model):
             models.UniqueConstraint(fields=["cohort", "name"], name="team_unique_name_in_cohort")
         ]
 
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """The organisation that coordinates the programme this belongs to: what
+        ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.cohort.programme.organisation_id
+
     def __str__(self) -> str:
         return self.name
 
@@ -256,6 +274,12 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["deadline"]
 
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """The organisation that coordinates the programme this belongs to: what
+        ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.cohort.programme.organisation_id
+
     def __str__(self) -> str:
         return self.name
 
@@ -301,6 +325,12 @@ class SchoolEnrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cohort", "school"], name="enrolment_once_per_cohort")
         ]
+
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """The organisation that coordinates the programme this belongs to: what
+        ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.cohort.programme.organisation_id
 
     def __str__(self) -> str:
         return f"{self.school} · {self.cohort}"

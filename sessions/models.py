@@ -55,6 +55,12 @@ class Session(models.Model):
             )
         ]
 
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """The organisation that coordinates the programme this belongs to: what
+        ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.cohort.programme.organisation_id
+
     def __str__(self) -> str:
         return self.title
 

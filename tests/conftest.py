@@ -21,6 +21,20 @@ def login(client):
     return _login
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads and generated files go to a fresh folder of this test (the one media fixture;
+    a test module that needs it everywhere writes ``pytestmark = pytest.mark.usefixtures("media")``)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Hashing with the production hasher costs ~0.2 s a user; tests do not need it."""

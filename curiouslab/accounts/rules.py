@@ -1,5 +1,19 @@
-"""Permission predicates of the shared core (django-rules). Views and templates use the same
-rules; every app adds its own in ``<app>/rules.py``. Anything not granted is denied."""
+"""Permission predicates of the shared core (django-rules). Views, templates and services use
+the same rules; every app adds its own in ``<app>/rules.py``, built from these. Anything not
+granted is denied.
+
+The three relations every app asks about are written here once:
+
+- :func:`coordinates_programme`: the user holds the coordinator role in the organisation that
+  coordinates the programme the object belongs to. Each model that lives in a programme says
+  which organisation that is with its ``coordinating_organisation_id`` property (one explicit
+  accessor per model, no type switch);
+- :func:`coaches_team`: the user is assigned as a coach of the team;
+- :func:`in_team`: the user is a member of the team *and* still holds a student role: a
+  student whose role was withdrawn loses the team's pages with it (default deny).
+
+Views pass prefetched ids when they have them (``team._member_ids``, ``team._coach_ids``), so
+a list of teams asks nothing per row."""
 
 from __future__ import annotations
 
@@ -23,6 +37,38 @@ is_school_referent = has_role(Role.SCHOOL_REFERENT)
 is_student = has_role(Role.STUDENT)
 is_coach = has_role(Role.COACH)
 is_juror = has_role(Role.JUROR)
+
+
+@rules.predicate
+def coordinates_programme(user, obj) -> bool:
+    """The user coordinates the programme of ``obj`` (a programme, cohort, team, milestone,
+    enrolment, challenge, session, jury, document… anything with
+    ``coordinating_organisation_id``)."""
+    if obj is None or not user.is_authenticated:
+        return False
+    return obj.coordinating_organisation_id in roles_for(user).orgs(Role.COORDINATOR)
+
+
+@rules.predicate
+def coaches_team(user, team) -> bool:
+    """The user is one of the team's coaches."""
+    if team is None or not user.is_authenticated:
+        return False
+    cached = getattr(team, "_coach_ids", None)
+    if cached is not None:
+        return user.pk in cached
+    return team.coach_assignments.filter(coach_id=user.pk).exists()
+
+
+@rules.predicate
+def in_team(user, team) -> bool:
+    """The user belongs to the team: a member row, and a student role still held."""
+    if team is None or not user.is_authenticated or not roles_for(user).has(Role.STUDENT):
+        return False
+    cached = getattr(team, "_member_ids", None)
+    if cached is not None:
+        return user.pk in cached
+    return team.members.filter(user_id=user.pk).exists()
 
 
 @rules.predicate
