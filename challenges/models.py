@@ -223,14 +223,14 @@ class Challenge(models.Model):
             models.Index(fields=["programme", "-submitted_at"], name="challenge_queue_idx"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.programme.organisation_id
-
-    def __str__(self) -> str:
-        return self.title
 
     @property
     def is_editable(self) -> bool:

@@ -47,14 +47,14 @@ class Programme(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.organisation_id
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # The home page points municipalities to their kickoff scenarios this long before and after
@@ -112,14 +112,14 @@ class Cohort(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.programme.organisation_id
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def school_year(self) -> str:
@@ -199,14 +199,14 @@ class Team(models.Model):
             models.UniqueConstraint(fields=["cohort", "name"], name="team_unique_name_in_cohort")
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.cohort.programme.organisation_id
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TeamMember(models.Model):
@@ -274,14 +274,14 @@ class Milestone(models.Model):
         verbose_name_plural = _("milestones")
         ordering = ["deadline"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.cohort.programme.organisation_id
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # --- Issue #4: enrolment, kickoff, deliverables ---------------------------------------------
@@ -326,14 +326,14 @@ class SchoolEnrolment(models.Model):
             models.UniqueConstraint(fields=["cohort", "school"], name="enrolment_once_per_cohort")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.school} · {self.cohort}"
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.cohort.programme.organisation_id
-
-    def __str__(self) -> str:
-        return f"{self.school} · {self.cohort}"
 
     @property
     def discipline_list(self) -> str:

@@ -55,14 +55,14 @@ class Session(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.cohort.programme.organisation_id
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Attendance(models.Model):

@@ -126,14 +126,14 @@ class Jury(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def coordinating_organisation_id(self) -> int:
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.cohort.programme.organisation_id
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_setup(self) -> bool:
