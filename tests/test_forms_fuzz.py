@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import io
+import os
 import pkgutil
 import time
 import zipfile
@@ -98,10 +99,18 @@ HOSTILE_FILES = [
     ("../../etc/passwd", b"root:x:0:0", "text/plain"),
     ("vide.pdf", b"", "application/pdf"),
 ]
+
+
+def _upload_name(raw: str) -> str:
+    """A name a browser's upload can carry: Django's multipart parser drops a file whose name
+    has no base name ("/", ".", ".."), so such a name never reaches a form."""
+    return raw if os.path.basename(raw) not in {"", ".", ".."} else "f"
+
+
 upload = st.one_of(
     st.sampled_from(HOSTILE_FILES),
     st.tuples(st.text(min_size=1, max_size=40), st.binary(max_size=3000), st.text(max_size=40)),
-).map(lambda t: SimpleUploadedFile(t[0] or "f", t[1], t[2] or "application/octet-stream"))
+).map(lambda t: SimpleUploadedFile(_upload_name(t[0]), t[1], t[2] or "application/octet-stream"))
 
 
 def value_for(field, pks: list[str]):
