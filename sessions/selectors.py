@@ -31,12 +31,6 @@ from curiouslab.accounts.roles import roles_for
 from sessions.models import Attendance, InvitedRole, Session, SessionKind
 
 
-def coordinated_cohorts(user) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(
-        programme__organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
-    )
-
-
 def sessions_visible_to(user) -> QuerySet[Session]:
     """The sessions ``user`` may see (one SQL query, no duplicates)."""
     r = roles_for(user)

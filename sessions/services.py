@@ -421,32 +421,32 @@ def _coaching_url(team: Team) -> str:
     return absolute_url(reverse("sessions:coaching", kwargs={"team_id": team.pk}))
 
 
-def coaching_note_add(*, team: Team, author: User, body: str) -> CoachingEntry:
-    if not author.has_perm("meetings.write_coaching_note", team):
+def coaching_note_add(*, team: Team, actor: User, body: str) -> CoachingEntry:
+    if not actor.has_perm("meetings.write_coaching_note", team):
         raise DomainError(_("Only the team's coaches and the coordinators can leave notes."))
     body = body.strip()
     if not body:
         raise DomainError(_("Write something first."))
     with transaction.atomic():
         entry = CoachingEntry.objects.create(
-            team=team, kind=CoachingEntry.Kind.NOTE, author=author, body=body
+            team=team, kind=CoachingEntry.Kind.NOTE, author=actor, body=body
         )
-        audit_log(actor=author, action="coaching.note", obj=entry, organisation=_org(team.cohort))
+        audit_log(actor=actor, action="coaching.note", obj=entry, organisation=_org(team.cohort))
     return entry
 
 
-def coaching_question_ask(*, team: Team, author: User, body: str) -> CoachingEntry:
-    if not author.has_perm("meetings.ask_coach", team):
+def coaching_question_ask(*, team: Team, actor: User, body: str) -> CoachingEntry:
+    if not actor.has_perm("meetings.ask_coach", team):
         raise DomainError(_("Only the team's members can ask its coach a question."))
     body = body.strip()
     if not body:
         raise DomainError(_("Write something first."))
     with transaction.atomic():
         entry = CoachingEntry.objects.create(
-            team=team, kind=CoachingEntry.Kind.QUESTION, author=author, body=body
+            team=team, kind=CoachingEntry.Kind.QUESTION, author=actor, body=body
         )
         audit_log(
-            actor=author, action="coaching.question", obj=entry, organisation=_org(team.cohort)
+            actor=actor, action="coaching.question", obj=entry, organisation=_org(team.cohort)
         )
         coaches = User.objects.filter(
             is_active=True,
@@ -460,9 +460,9 @@ def coaching_question_ask(*, team: Team, author: User, body: str) -> CoachingEnt
     return entry
 
 
-def coaching_answer(*, entry: CoachingEntry, author: User, answer: str) -> CoachingEntry:
+def coaching_answer(*, entry: CoachingEntry, actor: User, answer: str) -> CoachingEntry:
     team = entry.team
-    if not author.has_perm("meetings.answer_coaching_question", team):
+    if not actor.has_perm("meetings.answer_coaching_question", team):
         raise DomainError(_("Only the team's coaches and the coordinators can answer."))
     answer = answer.strip()
     if not answer:
@@ -475,11 +475,11 @@ def coaching_answer(*, entry: CoachingEntry, author: User, answer: str) -> Coach
             return entry
         before = {"answer": entry.answer}
         entry.answer = answer
-        entry.answered_by = author
+        entry.answered_by = actor
         entry.answered_at = timezone.now()
         entry.save(update_fields=["answer", "answered_by", "answered_at"])
         audit_log(
-            actor=author,
+            actor=actor,
             action="coaching.answer",
             obj=entry,
             organisation=_org(team.cohort),

@@ -4,6 +4,7 @@ a 404; a person who may see an object but not act on it gets a 403."""
 from __future__ import annotations
 
 import datetime
+import mimetypes
 
 import qrcode
 import qrcode.image.svg
@@ -12,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
+from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
 from curiouslab.site import absolute_url
 from sessions import ics
@@ -226,12 +228,11 @@ def session_edit(request, pk: int):
 @login_required
 def session_ics(request, pk: int):
     session = _session_or_404(request.user, pk)
-    response = HttpResponse(
+    return serve_bytes(
         ics.calendar([ics.row(session)], name=session.title),
+        filename=f"session-{session.pk}.ics",
         content_type="text/calendar; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
-    return response
 
 
 @login_required
@@ -262,7 +263,10 @@ def material_upload(request, pk: int):
 def material_download(request, pk: int, material_id: int):
     session = _session_or_404(request.user, pk)
     material = get_object_or_404(session.materials.all(), pk=material_id)
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.filename)
+    content_type = mimetypes.guess_type(material.filename)[0] or "application/octet-stream"
+    return serve_stored_file(
+        material.file.name, filename=material.filename, content_type=content_type, inline=False
+    )
 
 
 # --- Attendance ----------------------------------------------------------------------------
@@ -506,7 +510,7 @@ def coaching(request, team_id: int):
             raise PermissionDenied
         if form.is_valid():
             try:
-                write(team=team, author=request.user, body=form.cleaned_data["body"])
+                write(team=team, actor=request.user, body=form.cleaned_data["body"])
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
@@ -550,7 +554,7 @@ def coaching_answer_view(request, entry_id: int):
         messages.error(request, _("Write an answer first."))
     else:
         try:
-            coaching_answer(entry=entry, author=request.user, answer=form.cleaned_data["answer"])
+            coaching_answer(entry=entry, actor=request.user, answer=form.cleaned_data["answer"])
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

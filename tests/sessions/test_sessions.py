@@ -184,6 +184,11 @@ def test_material_upload_and_download_by_invited_student(cast, login, settings, 
     download = login(cast.student).get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 programme"
+    # Served by the one responder: a download, never sniffed, sandboxed, kept by no cache.
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert download["Cache-Control"] == "private, no-store"
     assert login(cast.other_student).get(url).status_code == 404
     assert login(cast.world.b.people["coordinator"]).get(url).status_code == 404
 
