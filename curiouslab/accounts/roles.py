@@ -29,10 +29,6 @@ class UserRoles:
     def roles(self) -> list[str]:
         return [r for r in Role.values if self.has(r)]
 
-    @property
-    def all_orgs(self) -> frozenset[int]:
-        return frozenset().union(*self.by_role.values()) if self.by_role else frozenset()
-
 
 EMPTY = UserRoles()
 

@@ -196,3 +196,14 @@ def invitation_accept(
         )
     forget_roles(user)
     return user
+
+
+INVITATION_KEPT_AFTER_EXPIRY = timezone.timedelta(days=90)
+
+
+def invitations_purge_expired(*, now=None) -> int:
+    """Delete the invitations that expired more than 90 days ago and were never accepted
+    (an accepted one is the trace of who invited whom, and stays). Returns how many."""
+    cutoff = (now or timezone.now()) - INVITATION_KEPT_AFTER_EXPIRY
+    deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
+    return deleted

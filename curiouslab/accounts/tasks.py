@@ -6,7 +6,6 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +37,7 @@ def relay_outbox() -> int:
 
 @shared_task(name="accounts.purge_expired_invitations")
 def purge_expired_invitations() -> int:
-    """Delete invitations that expired more than 90 days ago and were never used."""
-    from curiouslab.accounts.models import Invitation
+    """Beat, daily: the service deletes the invitations long expired and never used."""
+    from curiouslab.accounts.services import invitations_purge_expired
 
-    cutoff = timezone.now() - timezone.timedelta(days=90)
-    deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
-    return deleted
+    return invitations_purge_expired()

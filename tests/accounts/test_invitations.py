@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curiouslab.accounts.models import AuditLogEntry, Invitation, Membership, Role, User
+from curiouslab.accounts.tasks import purge_expired_invitations
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,23 @@ def test_sign_in_with_email_and_password(world, client):
     )
     # allauth asks to verify addresses that are not verified yet; a verified one signs in.
     assert response.status_code == 302
+
+
+def test_the_daily_purge_deletes_only_invitations_long_expired_and_never_used(world):
+    now = timezone.now()
+
+    def invitation(email, *, expired_days, accepted=False):
+        return Invitation.objects.create(
+            email=email,
+            organisation=world.a.municipality,
+            role=Role.MUNICIPAL_STAFF,
+            expires_at=now - datetime.timedelta(days=expired_days),
+            accepted_at=now - datetime.timedelta(days=100) if accepted else None,
+        )
+
+    old = invitation("ancienne@ville-a.fr", expired_days=91)
+    recent = invitation("recente@ville-a.fr", expired_days=89)
+    used = invitation("acceptee@ville-a.fr", expired_days=200, accepted=True)
+    assert purge_expired_invitations.apply().get() == 1
+    assert not Invitation.objects.filter(pk=old.pk).exists()
+    assert set(Invitation.objects.values_list("pk", flat=True)) == {recent.pk, used.pk}
