@@ -236,10 +236,6 @@ class Challenge(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
 
-    @property
-    def is_under_review(self) -> bool:
-        return self.status in UNDER_REVIEW_STATES
-
     def content(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in CONTENT_FIELDS}
 

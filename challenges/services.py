@@ -173,17 +173,6 @@ def _next_version_number(challenge: Challenge) -> int:
 # --- Drafts ---------------------------------------------------------------------------------
 
 
-def calls_open_to(municipality: Organisation) -> list[Cohort]:
-    """The programme years a municipality may answer: cohorts of programmes run by its
-    coordinating organisation whose call has not closed yet."""
-    today = timezone.localdate()
-    return list(
-        Cohort.objects.filter(
-            programme__organisation_id=municipality.territory_id, call_closes__gte=today
-        ).select_related("programme")
-    )
-
-
 @transaction.atomic
 def challenge_create(
     *, actor: User, municipality: Organisation, call: Cohort, data: dict
@@ -193,7 +182,7 @@ def challenge_create(
         raise DomainError(_("Only the staff of the municipality may do this."), code="role")
     if call.programme.organisation_id != municipality.territory_id:
         raise DomainError(_("This programme is not open to your municipality."))
-    if call.call_closes < timezone.localdate():
+    if not call.takes_challenges():
         raise DomainError(_("The call for challenges of this year is closed."), code="call")
     challenge = Challenge(
         programme_id=call.programme_id,

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, QuerySet, When
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from challenges.selectors import (
 from cohorts.models import Cohort
 from curiouslab.accounts.models import Organisation, OrganisationKind, Role
 from curiouslab.accounts.roles import roles_for
+from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
 
 PAGE_SIZE = 20
@@ -76,9 +77,8 @@ def _form_options(user):
     ).order_by("name")
     territories = {m.territory_id for m in municipalities}
     calls = (
-        Cohort.objects.filter(
-            programme__organisation_id__in=territories, call_closes__gte=timezone.localdate()
-        )
+        Cohort.objects.taking_challenges()
+        .filter(programme__organisation_id__in=territories)
         .select_related("programme")
         .order_by("year", "programme__name")
     )
@@ -397,19 +397,12 @@ def attachment_download(request, pk: int):
     """The file, only through this view: same visibility as the challenge, always as a
     download, with the type detected at upload and no sniffing."""
     attachment = _get_attachment(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return serve_stored_file(
+        attachment.file.name,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        inline=False,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -516,7 +509,4 @@ def review_export(request, fmt: str):
     else:
         content = exports.to_xlsx(rows)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="challenges-{stamp}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_bytes(content, filename=f"challenges-{stamp}.{fmt}", content_type=content_type)

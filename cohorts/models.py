@@ -63,9 +63,18 @@ KICKOFF_WINDOW = datetime.timedelta(days=30)
 
 
 class CohortQuerySet(models.QuerySet):
+    """The call for challenges, in SQL; :meth:`Cohort.call_is_open` and
+    :meth:`Cohort.takes_challenges` say the same of one cohort (tests/cohorts/test_call_rule.py)."""
+
     def call_open(self, at=None):
+        """Challenges may be submitted: from the call's opening day to its closing day."""
         today = timezone.localdate(at)
         return self.filter(call_opens__lte=today, call_closes__gte=today)
+
+    def taking_challenges(self, at=None):
+        """A municipality may still write a challenge for it: the call has not closed (a
+        draft may be started before it opens; submitting waits for the opening)."""
+        return self.filter(call_closes__gte=timezone.localdate(at))
 
 
 class Cohort(models.Model):
@@ -128,6 +137,9 @@ class Cohort(models.Model):
     def call_is_open(self, at=None) -> bool:
         today = timezone.localdate(at)
         return self.call_opens <= today <= self.call_closes
+
+    def takes_challenges(self, at=None) -> bool:
+        return timezone.localdate(at) <= self.call_closes
 
     def kickoff_window_is_open(self, at=None) -> bool:
         """The weeks around kickoff day when scenarios arrive and municipalities choose."""

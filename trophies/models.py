@@ -136,16 +136,8 @@ class Jury(models.Model):
         return self.cohort.programme.organisation_id
 
     @property
-    def is_setup(self) -> bool:
-        return self.status == JuryStatus.SETUP
-
-    @property
     def is_open(self) -> bool:
         return self.status == JuryStatus.OPEN
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in (JuryStatus.CLOSED, JuryStatus.PUBLISHED)
 
     @property
     def scale(self) -> range:

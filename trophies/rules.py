@@ -6,23 +6,24 @@ import rules
 
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
-from curiouslab.accounts.rules import is_coordinator, is_juror
+from curiouslab.accounts.rules import coordinates_programme, is_coordinator, is_juror
 from trophies.models import JuryStatus
 
-
-@rules.predicate
-def coordinates_jury(user, jury) -> bool:
-    if jury is None:
-        return False
-    return jury.cohort.programme.organisation_id in roles_for(user).orgs(Role.COORDINATOR)
+# The jury's coordinator is the core's "coordinates the programme" (one definition).
+coordinates_jury = coordinates_programme
 
 
 @rules.predicate
 def sits_on_jury(user, jury) -> bool:
+    """A seat on the jury, as long as the juror role in its organisation is held. A view that
+    listed the juries by seat says so with ``jury._member_user_ids`` (no query per row)."""
     if jury is None or not user.is_authenticated:
         return False
-    if jury.cohort.programme.organisation_id not in roles_for(user).orgs(Role.JUROR):
+    if jury.coordinating_organisation_id not in roles_for(user).orgs(Role.JUROR):
         return False
+    cached = getattr(jury, "_member_user_ids", None)
+    if cached is not None:
+        return user.pk in cached
     return jury.members.filter(user=user).exists()
 
 
@@ -32,7 +33,7 @@ def chairs_jury(user, jury) -> bool:
     organisation: not necessarily the coordinator who created the jury."""
     if jury is None or not user.is_authenticated or jury.chair_id != user.pk:
         return False
-    org = jury.cohort.programme.organisation_id
+    org = jury.coordinating_organisation_id
     r = roles_for(user)
     return org in r.orgs(Role.COORDINATOR) or org in r.orgs(Role.JUROR)
 

@@ -30,7 +30,6 @@ from trophies.models import (
     Finalist,
     Jury,
     JuryMember,
-    JuryStatus,
     Score,
 )
 
@@ -423,7 +422,3 @@ def live_progress(jury: Jury) -> list[JurorProgress]:
         missing = [f for f in todo if (m.id, f.id) not in complete]
         progress.append(JurorProgress(m, len(todo) - len(missing), len(todo), missing))
     return progress
-
-
-def results_visible(jury: Jury) -> bool:
-    return jury.status in (JuryStatus.CLOSED, JuryStatus.PUBLISHED)

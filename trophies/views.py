@@ -89,6 +89,9 @@ def jury_list(request):
         request.GET.get("page")
     )
     seats = list(juries_of_juror(user).order_by("-created_at")[:20])
+    for seat in seats:
+        seat._member_user_ids = {user.pk}  # listed because the user sits on it
+        seat.can_see_results = user.has_perm("trophies.view_results", seat)
     return render(
         request,
         "trophies/jury/list.html",
@@ -458,6 +461,7 @@ def jury_results(request, pk: int):
         "can_set_aside": can_manage and jury.status == JuryStatus.CLOSED,
         "blocked": [d for d in decisions if d.problem and not d.set_aside],
         "can_cast": request.user.has_perm("trophies.cast_vote", jury) and "chair" in jury.tie_break,
+        "can_publish": request.user.has_perm("trophies.publish_jury", jury),
     }
     return render(request, "trophies/jury/results.html", context)
 

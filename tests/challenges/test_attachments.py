@@ -43,6 +43,7 @@ def test_pdf_attachment_is_stored_and_downloaded_as_an_attachment(world, login, 
     assert download["Content-Disposition"].startswith("attachment;")
     assert "Plan" in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_image_named_like_a_pdf_is_refused(world, staff):
