@@ -29,6 +29,7 @@ from trophies.models import (
     JuryMember,
     JuryRanking,
     JuryStatus,
+    Normalisation,
     RankedFinalist,
     Score,
     TieBreak,
@@ -83,7 +84,33 @@ def _validate_settings(data: dict) -> None:
         raise DomainError(_("Choose a closing session of the cohort."))
 
 
-def jury_create(*, cohort: Cohort, actor: User, **data) -> Jury:
+def jury_create(
+    *,
+    cohort: Cohort,
+    actor: User,
+    name: str,
+    scale_min: int,
+    scale_max: int,
+    closing_session=None,
+    comment_required: bool = False,
+    normalisation: str = Normalisation.NONE,
+    tie_break: list[str] | None = None,
+    audience_award: bool = False,
+    chair: User | None = None,
+) -> Jury:
+    """A jury in setup with its settings (the only fields a coordinator sets; the status
+    moves through :func:`jury_transition` alone)."""
+    data = {
+        "name": name,
+        "closing_session": closing_session,
+        "scale_min": scale_min,
+        "scale_max": scale_max,
+        "comment_required": comment_required,
+        "normalisation": normalisation,
+        "tie_break": list(tie_break or []),
+        "audience_award": audience_award,
+        "chair": chair,
+    }
     _validate_settings(data)
     session = data.get("closing_session")
     if session is not None and session.cohort_id != cohort.id:
@@ -111,13 +138,38 @@ def _lock_for_setup(jury: Jury) -> Jury:
     return locked
 
 
-def jury_update(*, jury: Jury, actor: User, **data) -> Jury:
+def jury_update(
+    *,
+    jury: Jury,
+    actor: User,
+    name: str,
+    scale_min: int,
+    scale_max: int,
+    closing_session=None,
+    comment_required: bool = False,
+    normalisation: str = Normalisation.NONE,
+    tie_break: list[str] | None = None,
+    audience_award: bool = False,
+    chair: User | None = None,
+) -> Jury:
+    """The settings again, before voting opens; never the status."""
+    data = {
+        "name": name,
+        "closing_session": closing_session,
+        "scale_min": scale_min,
+        "scale_max": scale_max,
+        "comment_required": comment_required,
+        "normalisation": normalisation,
+        "tie_break": list(tie_break or []),
+        "audience_award": audience_award,
+        "chair": chair,
+    }
     _validate_settings(data)
     session = data.get("closing_session")
     if session is not None and session.cohort_id != jury.cohort_id:
         raise DomainError(_("Choose a closing session of the cohort."))
     _validate_chair(data, jury.cohort)
-    if "chair" in data and data["chair"] is None:
+    if data["chair"] is None:
         data["chair"] = jury.chair or actor
     with transaction.atomic():
         locked = _lock_for_setup(jury)

@@ -250,3 +250,20 @@ def test_jury_list_query_count_does_not_grow(world, as_user, django_assert_num_q
     with django_assert_num_queries(len(one)):
         response = client.get(reverse("trophies:jury_list"))
     assert response.content.decode().count("jury-status-") == 14
+
+
+def test_jury_update_takes_the_settings_only_never_the_status(world):
+    jury = JuryFactory(cohort=world.a.cohort)
+    coordinator = world.a.people["coordinator"]
+    with pytest.raises(TypeError):
+        services.jury_update(
+            jury=jury, actor=coordinator, name="Jury", scale_min=0, scale_max=5, status="published"
+        )
+    services.jury_update(jury=jury, actor=coordinator, name="Jury final", scale_min=1, scale_max=10)
+    jury.refresh_from_db()
+    assert (jury.name, jury.scale_min, jury.scale_max, jury.status) == (
+        "Jury final",
+        1,
+        10,
+        JuryStatus.SETUP,
+    )
