@@ -11,7 +11,7 @@ def main() -> None:
     # production sets DEBUG=false (docker-compose.yml does), and the web process (wsgi) and
     # the Celery workers default to DEBUG off.
     os.environ.setdefault("DEBUG", "true")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 -- Django's own manage.py: a clear message when Django is not installed
 
     execute_from_command_line(sys.argv)
 

@@ -191,7 +191,7 @@ def build(sizes: list[int]):
         Jury.objects.filter(pk=jury.pk).update(status=JuryStatus.OPEN, opened_at=timezone.now())
         jury.refresh_from_db()
         t = time.perf_counter()
-        services.jury_transition(jury=jury, status=JuryStatus.CLOSED, actor=coordinator)
+        services.jury_set_status(jury=jury, status=JuryStatus.CLOSED, actor=coordinator)
         closing = time.perf_counter() - t
         print(
             f"{size:>5} finalists: {size * JURORS * len(WEIGHTS):>6} marks; closing the vote "

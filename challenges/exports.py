@@ -71,8 +71,8 @@ def to_csv(challenges: Iterable[Challenge]) -> bytes:
 
 
 def to_xlsx(challenges: Iterable[Challenge]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415 -- openpyxl is heavy: loaded on the first spreadsheet export
+    from openpyxl.styles import Font  # noqa: PLC0415 -- openpyxl is heavy: loaded on the first spreadsheet export
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active

@@ -8,18 +8,12 @@ import rules
 from challenges.models import EDITABLE_STATES, UNDER_REVIEW_STATES, Challenge, ChallengeStatus
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
-from curiouslab.accounts.rules import is_coordinator, is_municipal_staff
+from curiouslab.accounts.rules import coordinates_programme, is_coordinator, is_municipal_staff
 
 
 @rules.predicate
 def works_for_municipality(user, challenge: Challenge) -> bool:
     return challenge.municipality_id in roles_for(user).orgs(Role.MUNICIPAL_STAFF)
-
-
-@rules.predicate
-def coordinates_programme(user, challenge: Challenge) -> bool:
-    # ``programme`` is select_related by the views; the organisation id needs no query then.
-    return challenge.programme.organisation_id in roles_for(user).orgs(Role.COORDINATOR)
 
 
 @rules.predicate

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeStatus
+from cohorts.models import Programme
 from curiouslab.accounts.models import Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 
@@ -41,8 +42,6 @@ def challenges_for_review(user) -> QuerySet[Challenge]:
     """The submitted challenges of the programmes ``user`` coordinates. The programme ids are
     fetched first (one small query) so that PostgreSQL can walk the queue index
     (programme, -submitted_at) instead of joining."""
-    from cohorts.models import Programme
-
     programme_ids = list(
         Programme.objects.filter(
             organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
@@ -70,8 +69,8 @@ def search(queryset: QuerySet[Challenge], text: str) -> QuerySet[Challenge]:
     if not text:
         return queryset
     if settings.USING_POSTGRESQL:
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-        from django.db.models import F
+        from django.contrib.postgres.search import SearchQuery, SearchRank  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
+        from django.db.models import F  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
 
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         # Rank a bounded set: the SEARCH_CAP most recent matches. A frequent word would
@@ -195,8 +194,8 @@ def similar_challenges(
     if settings.USING_POSTGRESQL:
         # The French stemmer of PostgreSQL wants the words as written.
         ordered = sorted(_plain_words(title, question), key=len, reverse=True)[:12]
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-        from django.db.models import F
+        from django.contrib.postgres.search import SearchQuery, SearchRank  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
+        from django.db.models import F  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
 
         query = SearchQuery(" OR ".join(ordered), config=SEARCH_CONFIG, search_type="websearch")
         qs = (

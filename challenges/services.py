@@ -24,6 +24,7 @@ from challenges.models import (
     ChallengeVersion,
     OutcomeStatus,
 )
+from challenges.rules import coordinates_programme, works_for_municipality
 from challenges.selectors import municipality_staff, programme_coordinators
 from cohorts.models import Cohort
 from curiouslab.accounts.models import Organisation, Role, User
@@ -68,21 +69,13 @@ def _coordinating_org(challenge: Challenge) -> int:
     return challenge.programme.organisation_id
 
 
-def _is_staff(user: User, challenge: Challenge) -> bool:
-    return challenge.municipality_id in roles_for(user).orgs(Role.MUNICIPAL_STAFF)
-
-
-def _is_coordinator(user: User, challenge: Challenge) -> bool:
-    return _coordinating_org(challenge) in roles_for(user).orgs(Role.COORDINATOR)
-
-
 def _require_staff(user: User, challenge: Challenge) -> None:
-    if not _is_staff(user, challenge):
+    if not works_for_municipality(user, challenge):
         raise DomainError(_("Only the staff of the municipality may do this."), code="role")
 
 
 def _require_coordinator(user: User, challenge: Challenge) -> None:
-    if not _is_coordinator(user, challenge):
+    if not coordinates_programme(user, challenge):
         raise DomainError(_("Only the coordinators of the programme may do this."), code="role")
 
 
@@ -110,7 +103,28 @@ def _notify(challenge: Challenge, recipients: list[User], template: str, **conte
     )
 
 
-def _transition(
+# Where a challenge may go from each status; the verbs below (submit, request changes,
+# resubmit, accept, decline, withdraw) each take one of these arrows.
+_REVIEW_OUTCOMES = {
+    ChallengeStatus.CHANGES_REQUESTED,
+    ChallengeStatus.ACCEPTED,
+    ChallengeStatus.DECLINED,
+    ChallengeStatus.WITHDRAWN,
+}
+TRANSITIONS = {
+    ChallengeStatus.DRAFT: {ChallengeStatus.SUBMITTED, ChallengeStatus.WITHDRAWN},
+    ChallengeStatus.SUBMITTED: _REVIEW_OUTCOMES,
+    ChallengeStatus.RESUBMITTED: _REVIEW_OUTCOMES,
+    ChallengeStatus.CHANGES_REQUESTED: {
+        ChallengeStatus.RESUBMITTED,
+        ChallengeStatus.DECLINED,
+        ChallengeStatus.WITHDRAWN,
+    },
+    ChallengeStatus.ACCEPTED: {ChallengeStatus.WITHDRAWN},
+}
+
+
+def challenge_set_status(
     *,
     challenge: Challenge,
     actor: User,
@@ -119,8 +133,12 @@ def _transition(
     message: str = "",
     extra_fields: tuple[str, ...] = (),
 ) -> ChallengeTransition:
-    """Set the new status on the locked ``challenge`` and record the change."""
+    """The one writer of ``Challenge.status``: set the new status on the locked ``challenge``
+    (the verbs lock it and check their own preconditions), refuse an arrow that is not in
+    ``TRANSITIONS``, and record the change."""
     from_status = challenge.status
+    if to_status not in TRANSITIONS.get(from_status, set()):
+        raise _wrong_state(challenge)
     challenge.status = to_status
     challenge.save(update_fields=["status", "updated_at", *extra_fields])
     transition = ChallengeTransition.objects.create(
@@ -259,7 +277,7 @@ def challenge_submit(*, challenge: Challenge, actor: User) -> Challenge:
             code="incomplete",
         )
     challenge.submitted_at = timezone.now()
-    _transition(
+    challenge_set_status(
         challenge=challenge,
         actor=actor,
         to_status=ChallengeStatus.SUBMITTED,
@@ -286,7 +304,7 @@ def challenge_request_changes(*, challenge: Challenge, actor: User, message: str
         raise _wrong_state(challenge)
     message = _clean_message(message, required=True)
     challenge.review_message = message
-    _transition(
+    challenge_set_status(
         challenge=challenge,
         actor=actor,
         to_status=ChallengeStatus.CHANGES_REQUESTED,
@@ -316,7 +334,7 @@ def challenge_resubmit(*, challenge: Challenge, actor: User, message: str = "") 
             code="incomplete",
         )
     message = _clean_message(message, required=False)
-    _transition(
+    challenge_set_status(
         challenge=challenge,
         actor=actor,
         to_status=ChallengeStatus.RESUBMITTED,
@@ -347,7 +365,7 @@ def challenge_accept(*, challenge: Challenge, actor: User, message: str = "") ->
     message = _clean_message(message, required=False)
     challenge.review_message = message
     challenge.decided_at = timezone.now()
-    _transition(
+    challenge_set_status(
         challenge=challenge,
         actor=actor,
         to_status=ChallengeStatus.ACCEPTED,
@@ -371,7 +389,7 @@ def challenge_decline(*, challenge: Challenge, actor: User, message: str) -> Cha
     message = _clean_message(message, required=True)
     challenge.review_message = message
     challenge.decided_at = timezone.now()
-    _transition(
+    challenge_set_status(
         challenge=challenge,
         actor=actor,
         to_status=ChallengeStatus.DECLINED,
@@ -399,7 +417,7 @@ def challenge_withdraw(*, challenge: Challenge, actor: User, message: str = "") 
         raise _wrong_state(challenge)
     message = _clean_message(message, required=False)
     was_submitted = challenge.submitted_at is not None
-    _transition(
+    challenge_set_status(
         challenge=challenge,
         actor=actor,
         to_status=ChallengeStatus.WITHDRAWN,
@@ -419,7 +437,7 @@ def challenge_record_outcome(
     *, challenge: Challenge, actor: User, outcome_status: str, outcome: str
 ) -> Challenge:
     challenge = _lock(challenge)
-    if not (_is_staff(actor, challenge) or _is_coordinator(actor, challenge)):
+    if not (works_for_municipality(actor, challenge) or coordinates_programme(actor, challenge)):
         raise DomainError(_("You may not report on this challenge."), code="role")
     if challenge.status != ChallengeStatus.ACCEPTED or challenge.cohort_id is None:
         raise DomainError(_("Only a challenge taken up by a cohort has an outcome."))
@@ -447,7 +465,10 @@ def challenge_record_outcome(
 def comment_create(*, challenge: Challenge, actor: User, body: str) -> ChallengeComment:
     """A message in the thread; the other side is told by e-mail."""
     challenge = Challenge.objects.select_related("programme", "municipality").get(pk=challenge.pk)
-    staff, coordinator = _is_staff(actor, challenge), _is_coordinator(actor, challenge)
+    staff, coordinator = (
+        works_for_municipality(actor, challenge),
+        coordinates_programme(actor, challenge),
+    )
     if not (staff or coordinator) or challenge.submitted_at is None:
         raise DomainError(_("You may not comment on this challenge."), code="role")
     body = (body or "").strip()

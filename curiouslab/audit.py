@@ -3,7 +3,7 @@
 Every coordinator of the organisation reads the log. So entries about a secret vote carry no
 secret: a juror's mark is recorded as "who changed which criterion of which project, when",
 without the mark or the comment, and the marks and comments are written to the log once the
-vote is closed and they can no longer change (``trophies.services.jury_transition``)."""
+vote is closed and they can no longer change (``trophies.services.jury_set_status``)."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ import logging
 import os
 
 from celery import Celery, bootsteps
+from django.utils import timezone
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
 
@@ -44,8 +45,6 @@ class BrokerReturn(bootsteps.StartStopStep):
         self.starts += 1
         if self.starts == 1:
             return
-        from django.utils import timezone
-
         returned = timezone.now().isoformat()
         log.warning("broker connection back: relaying the outbox, re-queueing pending documents")
         try:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from allauth.account.models import EmailAddress
+
+from curiouslab.accounts.models import Membership, User
+
 DEMO_PASSWORD = "curiouslab-demo"  # noqa: S105 - documented demo password
 
 
@@ -28,9 +32,6 @@ class DemoContext:
 def ensure_user(email: str, first_name: str, last_name: str, *, language: str = "fr"):
     """The demo user with this address, created with the demo password and a verified
     address if missing (idempotent)."""
-    from allauth.account.models import EmailAddress
-
-    from curiouslab.accounts.models import User
 
     user, created = User.objects.get_or_create(
         email=email,
@@ -46,8 +47,6 @@ def ensure_user(email: str, first_name: str, last_name: str, *, language: str = 
 
 
 def ensure_membership(user, organisation, role: str, **extra):
-    from curiouslab.accounts.models import Membership
-
     membership, _ = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, defaults=extra
     )

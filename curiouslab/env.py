@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -83,8 +84,6 @@ def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str 
 
 
 def database_from_url(name: str, default: str) -> dict:
-    import dj_database_url
-
     url = env_url(name, default, schemes=("sqlite", "postgres", "postgresql", "pgsql"))
     try:
         config = dj_database_url.parse(url, conn_max_age=0)
@@ -105,8 +104,6 @@ def database_from_url(name: str, default: str) -> dict:
 
 def email_from_url(name: str) -> dict[str, object]:
     """EMAIL_URL: smtp://user:pass@host:port, smtp+tls://…, smtp+ssl://…, console://, file:///path."""
-    from urllib.parse import unquote
-
     url = _raw(name, None)
     if not url:
         return {}

@@ -16,6 +16,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from curiouslab.outbox import outbox_enqueue, outbox_enqueue_many
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -46,8 +48,6 @@ def render_mail(*, template: str, context: dict, language: str) -> tuple[str, st
 
 def queue_email(*, to: list[str], subject: str, body: str, html: str | None = None) -> None:
     """Have ``accounts.send_email`` send one message once the current transaction commits."""
-    from curiouslab.outbox import outbox_enqueue
-
     outbox_enqueue(
         task="accounts.send_email",
         kwargs={"to": list(to), "subject": subject, "body": body, "html": html},
@@ -67,7 +67,5 @@ def send_templated_mail(*, recipients: Iterable, template: str, context: dict) -
         )
         messages.append({"to": [r.email], "subject": subject, "body": body, "html": html})
     if messages:
-        from curiouslab.outbox import outbox_enqueue_many
-
         outbox_enqueue_many(task="accounts.send_email", kwargs_list=messages)
     return len(messages)

@@ -34,11 +34,16 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 
+import redis
 from celery import current_app
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from curiouslab.accounts.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +59,12 @@ _deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar(
 
 def broker_errors() -> tuple[type[BaseException], ...]:
     """The exceptions that mean "the broker cannot be reached", not "the task is wrong"."""
-    from kombu.exceptions import OperationalError
-
-    errors: list[type[BaseException]] = [OperationalError, OSError]
-    try:
-        import redis
-    except ImportError:  # pragma: no cover - Redis is always installed
-        pass
-    else:
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
-    return tuple(errors)
+    return (
+        OperationalError,
+        OSError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+    )
 
 
 def outbox_enqueue(*, task: str, kwargs: dict, queue: str | None = None) -> None:
@@ -72,8 +73,6 @@ def outbox_enqueue(*, task: str, kwargs: dict, queue: str | None = None) -> None
 
 
 def outbox_enqueue_many(*, task: str, kwargs_list: Iterable[dict], queue: str | None = None):
-    from curiouslab.accounts.models import OutboxMessage
-
     now = timezone.now()
     rows = OutboxMessage.objects.bulk_create(
         [
@@ -102,8 +101,6 @@ def _publish(row) -> None:
 
 
 def _record_failure(ids: list[int], exc: BaseException) -> None:
-    from curiouslab.accounts.models import OutboxMessage
-
     OutboxMessage.objects.filter(pk__in=ids, sent_at__isnull=True).update(
         last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
     )
@@ -130,9 +127,6 @@ def _note_deferred() -> None:
 def _send(rows: list, *, honour_pause: bool) -> int:
     """Publish ``rows`` (locked by the caller), marking each sent; stop at the first broker
     error, recording it on the rows left. Returns how many were published."""
-    from django.db.models import F
-
-    from curiouslab.accounts.models import OutboxMessage
 
     if honour_pause and time.monotonic() < _state["down_until"]:
         OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
@@ -174,8 +168,6 @@ def _send(rows: list, *, honour_pause: bool) -> int:
 def outbox_dispatch(*, ids: list[int]) -> int:
     """Publish the given rows that are still waiting (see the module's docstring). Returns how
     many were published; the others wait for the relay."""
-    from curiouslab.accounts.models import OutboxMessage
-
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -201,8 +193,6 @@ def outbox_dispatch(*, ids: list[int]) -> int:
 def outbox_relay(*, limit: int = RELAY_BATCH) -> int:
     """Publish the rows still waiting, oldest first, up to ``limit``; delete rows sent more
     than a day ago. Returns how many were published."""
-    from curiouslab.accounts.models import OutboxMessage
-
     with transaction.atomic():
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)

@@ -185,7 +185,7 @@ def check_image(upload, mime: str, *, name: str, max_pixels: int = IMAGE_MAX_PIX
     """Decode the image with Pillow; refuse it when its dimensions exceed ``max_pixels``
     (checked on the header, before anything is expanded) or when it does not decode as the
     format its bytes announce. Returns ``(width, height)``."""
-    from PIL import Image
+    from PIL import Image  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
 
     damaged = DomainError(_("“%(name)s” is not a readable image.") % {"name": name})
     too_large = DomainError(
@@ -292,10 +292,10 @@ def check_logo(upload) -> CheckedUpload:
 def weasyprint_draws(content: bytes, mime: str) -> bool:
     """Whether WeasyPrint lays out ``content`` as an image (it silently drops an image it
     cannot load, leaving the alternative text)."""
-    from weasyprint import HTML
-    from weasyprint.formatting_structure import boxes
+    from weasyprint import HTML  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
+    from weasyprint.formatting_structure import boxes  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
 
-    from trophies.pdf import make_url_fetcher
+    from trophies.pdf import make_url_fetcher  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
 
     url = f"data:{mime};base64,{base64.b64encode(content).decode()}"
     document = HTML(

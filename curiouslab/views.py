@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,6 @@ def _check_cache() -> None:
 
 
 def _check_broker() -> None:
-    from kombu import Connection
-
     conn = Connection(
         settings.CELERY_BROKER_URL,
         transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,

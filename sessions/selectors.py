@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
+from challenges.models import Challenge
 from cohorts.models import CoachAssignment, Cohort, Team, TeamMember
 from curiouslab.accounts.models import Role, User
 from curiouslab.accounts.roles import roles_for
@@ -78,8 +79,6 @@ def _student_cohorts(user):
 
 
 def _municipal_cohorts(muni: Iterable[int]):
-    from challenges.models import Challenge
-
     return Challenge.objects.filter(municipality_id__in=muni, cohort__isnull=False).values(
         "cohort_id"
     )
@@ -122,8 +121,6 @@ def session_for_detail(user, pk: int) -> Session:
 
 def _role_scope_q(role: str, cohort: Cohort) -> Q:
     """Users holding ``role`` in the scope of ``cohort`` (see the module docstring)."""
-    from challenges.models import Challenge
-
     org_id = cohort.programme.organisation_id
     active = {"memberships__is_active": True, "memberships__role": role}
     if role == Role.STUDENT:

@@ -30,6 +30,7 @@ from sessions.models import (
     ReminderSent,
     Session,
     SessionMaterial,
+    _feed_token,
 )
 from sessions.selectors import is_invited, milestone_concerned, session_invitees
 
@@ -327,8 +328,6 @@ def attendance_check_in(
 
 def feed_regenerate(*, user: User) -> CalendarFeed:
     """Give ``user`` a new secret feed address; the previous one stops working."""
-    from sessions.models import _feed_token
-
     with transaction.atomic():
         feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
         if not created:

@@ -9,8 +9,21 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from challenges.models import Challenge, ChallengeStatus
+from cohorts.models import Team
 from curiouslab.accounts.models import Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
+from trophies.models import (
+    AwardCategory,
+    ConflictDeclaration,
+    Criterion,
+    Finalist,
+    Jury,
+    JuryMember,
+    JuryStatus,
+    Score,
+)
+from trophies.selectors import exclusions_for
 
 LEVELS = {
     "Pertinence pour le besoin de la commune": (
@@ -92,9 +105,6 @@ TEAM_NAMES = [
 
 
 def _teams(ctx: DemoContext, cohort):
-    from challenges.models import Challenge, ChallengeStatus
-    from cohorts.models import Team
-
     teams = list(ctx.objects.get("teams:2026", []))[:5]
     if len(teams) >= 5:
         return teams
@@ -126,16 +136,6 @@ def _teams(ctx: DemoContext, cohort):
 
 
 def seed(ctx: DemoContext) -> None:
-    from trophies.models import (
-        AwardCategory,
-        ConflictDeclaration,
-        Criterion,
-        Finalist,
-        Jury,
-        JuryMember,
-        JuryStatus,
-    )
-
     cohort = ctx["cohort:2026"]
     coordinator = ctx[f"user:{Role.COORDINATOR}"]
     session = ctx.objects.get("closing_session")
@@ -215,9 +215,6 @@ def seed(ctx: DemoContext) -> None:
 def _marks(jury, seats, finalists, criteria) -> None:
     """The marks of the jurors who have already voted, on the pairs they may score; the
     second juror is one point more lenient than the first."""
-    from trophies.models import Score
-    from trophies.selectors import exclusions_for
-
     excluded = exclusions_for(jury, members=seats, finalists=finalists)
     for lenient, seat in enumerate(seats):
         for i, f in enumerate(finalists):

@@ -30,6 +30,7 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +40,7 @@ from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.outbox import outbox_enqueue, outbox_enqueue_many
 from curiouslab.site import absolute_url
 from sessions.selectors import attendance_rates
 from trophies import pdf
@@ -51,7 +53,7 @@ from trophies.document_models import (
     DocumentStatus,
     DocumentTemplate,
 )
-from trophies.models import Award
+from trophies.models import Award, JuryMember
 
 log = logging.getLogger(__name__)
 
@@ -367,7 +369,6 @@ def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
     elif kind == DocumentKind.JUROR:
         # The people who sat on a jury of this cohort (once each, whatever the number of
         # juries), not everyone who holds the juror role in the organisation.
-        from trophies.models import JuryMember
 
         seated: dict[int, User] = {}
         for seat in (
@@ -439,8 +440,6 @@ def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
 def queue_rendering(document_ids: list[int]) -> None:
     """Write chunked render tasks to the outbox, published once the transaction commits
     (``curiouslab.outbox``: while the broker is down they wait there, then go)."""
-    from curiouslab.outbox import outbox_enqueue_many
-
     ids = list(document_ids)
     size = chunk_size()
     outbox_enqueue_many(
@@ -846,8 +845,6 @@ def _requeue(condition: Q) -> int:
 
 # --- Delivery --------------------------------------------------------------------------------
 def documents_email_queue(*, cohort: Cohort, actor: User) -> None:
-    from curiouslab.outbox import outbox_enqueue
-
     with transaction.atomic():
         audit_log(
             actor=actor,
@@ -894,8 +891,6 @@ def documents_email_send(*, cohort_id: int) -> int:
 
 
 def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
-    from curiouslab.outbox import outbox_enqueue
-
     with transaction.atomic():
         archive = DocumentArchive.objects.create(cohort=cohort, requested_by=actor)
         audit_log(
@@ -973,8 +968,6 @@ def archive_build(*, archive_id: int, final: bool = True, task_id: str = "") -> 
 
 
 def _safe_name(text: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(text)[:60] or "document"
 
 

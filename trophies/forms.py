@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.errors import DomainError
 from sessions.models import Session, SessionKind
 from trophies.models import SCALE_LIMIT, AwardCategory, Normalisation, TieBreak
@@ -10,8 +11,6 @@ from trophies.models import SCALE_LIMIT, AwardCategory, Normalisation, TieBreak
 
 def chair_candidates(organisations):
     """Who may chair a jury: the coordinators and the jurors of its organisation."""
-    from curiouslab.accounts.models import Membership, Role, User
-
     return User.objects.filter(
         pk__in=Membership.objects.active()
         .filter(organisation_id__in=organisations, role__in=[Role.COORDINATOR, Role.JUROR])

@@ -21,11 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.db.models import Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trophies.models import (
+    AwardCategory,
     Criterion,
     Finalist,
     Jury,
@@ -33,8 +35,10 @@ from trophies.models import (
     JuryRanking,
     Normalisation,
     RankedFinalist,
+    Score,
     TieBreak,
 )
+from trophies.selectors import criteria_of, exclusions_for, finalists_of
 
 PRECISION = 9  # results equal to this many decimals are a tie
 DISAGREEMENT_SHARE = 0.25  # jurors' weighted means further apart than this share of the scale
@@ -276,10 +280,6 @@ def _rank(rows: list[FinalistResult], jury: Jury, criteria: list[Criterion]):
 
 def results_for(jury: Jury) -> Results:
     """Load everything the computation needs in a fixed number of queries."""
-    from django.db.models import Count
-
-    from trophies.models import Score
-    from trophies.selectors import criteria_of, exclusions_for, finalists_of
 
     criteria = criteria_of(jury)
     finalists = finalists_of(jury)
@@ -347,8 +347,6 @@ class Decision:
 
 def decide_awards(results: Results, categories) -> list[Decision]:
     """Who wins each award category; a problem (an unresolved tie, nobody) blocks publication."""
-    from trophies.models import AwardCategory
-
     decisions = []
     ranked = [r for r in results.rows if r.rank is not None]
     by_rank = {r.finalist.id: r.rank for r in ranked}
@@ -390,8 +388,6 @@ def unattainable_categories(jury: Jury, categories, *, finalists: int, audience_
     """Award categories that no project can receive as things stand, told without any mark
     (so while the vote is open): an audience prize without an audience vote, a place in the
     ranking beyond the number of finalists. (category, why) pairs, set-aside ones left out."""
-    from trophies.models import AwardCategory
-
     found = []
     for cat in categories:
         if cat.is_set_aside:
@@ -525,9 +521,6 @@ def sheet_arithmetic(jury: Jury, finalist: Finalist, ranking: JuryRanking) -> Fi
     """One project's arithmetic, on demand: each juror's sum, the mean, the spread and the
     jurors' comments, from this project's marks and the z-score parameters stored at close
     (a fixed number of queries, whatever the number of finalists)."""
-    from trophies.models import Score
-    from trophies.selectors import criteria_of, exclusions_for
-
     criteria = criteria_of(jury)
     members = list(jury.members.select_related("user"))
     excluded = set(exclusions_for(jury, members=members, finalists=[finalist]))

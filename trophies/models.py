@@ -419,7 +419,7 @@ class RankedFinalist(models.Model):
 
     @property
     def tie_notes(self) -> list[str]:
-        from trophies.jury_results import stored_tie_notes
+        from trophies.jury_results import stored_tie_notes  # noqa: PLC0415 -- cycle: trophies.jury_results imports these models
 
         return stored_tie_notes(self)
 

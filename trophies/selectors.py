@@ -23,6 +23,7 @@ from cohorts.models import (
 from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role
 from curiouslab.accounts.roles import roles_for
+from sessions.models import Attendance
 from trophies.models import (
     AudienceVote,
     ConflictDeclaration,
@@ -197,8 +198,6 @@ def audience_ballot(user, jury_id: int) -> tuple[Jury, AudienceVote | None] | No
 
 @functools.cache
 def _audience_ballot_sql() -> str:
-    from sessions.models import Attendance
-
     t = rawsql.table
     return f"""
         SELECT j.name, j.status, j.closing_session_id, j.cohort_id,

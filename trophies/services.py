@@ -9,15 +9,19 @@ import functools
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.models import Cohort, Team
+from challenges.models import Challenge
+from cohorts.models import CoachAssignment, Cohort, Team, TeamMember
 from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_entry, audit_log, audit_log_many, snapshot
 from curiouslab.errors import DomainError
+from sessions.models import Attendance
+from trophies.jury_results import decide_awards, ranking_fields, ranking_rows, results_for
 from trophies.models import (
     AudienceVote,
     Award,
@@ -99,7 +103,7 @@ def jury_create(
     chair: User | None = None,
 ) -> Jury:
     """A jury in setup with its settings (the only fields a coordinator sets; the status
-    moves through :func:`jury_transition` alone)."""
+    moves through :func:`jury_set_status` alone)."""
     data = {
         "name": name,
         "closing_session": closing_session,
@@ -396,11 +400,57 @@ def _exclusions_snapshot(jury: Jury) -> list[dict]:
     ]
 
 
-def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
-    """The one function that changes a jury's status: open voting, close it, publish the
-    results (which creates the trophies). Nothing goes back."""
-    from trophies.jury_results import decide_awards, results_for
+def _check_ready_to_open(jury: Jury) -> None:
+    if not jury.members.exists():
+        raise DomainError(_("Add at least one juror before opening the vote."))
+    if not jury.finalists.exists():
+        raise DomainError(_("Add at least one finalist before opening the vote."))
+    if not jury.criteria.exists():
+        raise DomainError(_("Add at least one criterion before opening the vote."))
+    if not jury.tie_break:
+        raise DomainError(_("Declare the tie-break chain before opening the vote."))
 
+
+def _awards_create(locked: Jury, actor: User) -> None:
+    """Publishing: one award per category from the decided winners (refused while a category
+    has a problem nobody set aside, or when the cohort already has an award of that name)."""
+    results = results_for(locked)
+    decisions = decide_awards(results, list(locked.categories.select_related("criterion")))
+    problems = [d for d in decisions if d.problem and not d.set_aside]
+    if problems:
+        raise DomainError(
+            _("Results cannot be published: %(category)s — %(problem)s")
+            % {"category": problems[0].category.name, "problem": problems[0].problem}
+        )
+    for d in decisions:
+        if d.set_aside:
+            continue
+        if Award.objects.filter(
+            cohort_id=locked.cohort_id, category=d.category.name, rank=1
+        ).exists():
+            raise DomainError(
+                _("The cohort already has an award “%(name)s”.") % {"name": d.category.name}
+            )
+        award = Award.objects.create(
+            cohort_id=locked.cohort_id,
+            category=d.category.name,
+            rank=1,
+            team_id=d.winner.finalist.team_id,
+            challenge_id=d.winner.finalist.challenge_id,
+        )
+        audit_log(
+            actor=actor,
+            action="award.create",
+            obj=award,
+            organisation=_org(locked),
+            after=snapshot(award, ["cohort", "category", "rank", "team", "challenge"]),
+        )
+
+
+def jury_set_status(*, jury: Jury, status: str, actor: User) -> Jury:
+    """The one function that changes a jury's status (the ``TRANSITIONS`` map above): open
+    voting, close it, publish the
+    results (which creates the trophies). Nothing goes back."""
     with transaction.atomic():
         locked = Jury.objects.select_for_update().get(pk=jury.pk)
         locked.cohort = jury.cohort
@@ -415,14 +465,7 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
         now = timezone.now()
         fields = ["status"]
         if status == JuryStatus.OPEN:
-            if not locked.members.exists():
-                raise DomainError(_("Add at least one juror before opening the vote."))
-            if not locked.finalists.exists():
-                raise DomainError(_("Add at least one finalist before opening the vote."))
-            if not locked.criteria.exists():
-                raise DomainError(_("Add at least one criterion before opening the vote."))
-            if not locked.tie_break:
-                raise DomainError(_("Declare the tie-break chain before opening the vote."))
+            _check_ready_to_open(locked)
             locked.opened_at = now
             fields.append("opened_at")
         elif status == JuryStatus.CLOSED:
@@ -430,37 +473,7 @@ def jury_transition(*, jury: Jury, status: str, actor: User) -> Jury:
             fields.append("closed_at")
             _log_sealed_marks(locked, actor)
         elif status == JuryStatus.PUBLISHED:
-            results = results_for(locked)
-            decisions = decide_awards(results, list(locked.categories.select_related("criterion")))
-            problems = [d for d in decisions if d.problem and not d.set_aside]
-            if problems:
-                raise DomainError(
-                    _("Results cannot be published: %(category)s — %(problem)s")
-                    % {"category": problems[0].category.name, "problem": problems[0].problem}
-                )
-            for d in decisions:
-                if d.set_aside:
-                    continue
-                if Award.objects.filter(
-                    cohort_id=locked.cohort_id, category=d.category.name, rank=1
-                ).exists():
-                    raise DomainError(
-                        _("The cohort already has an award “%(name)s”.") % {"name": d.category.name}
-                    )
-                award = Award.objects.create(
-                    cohort_id=locked.cohort_id,
-                    category=d.category.name,
-                    rank=1,
-                    team_id=d.winner.finalist.team_id,
-                    challenge_id=d.winner.finalist.challenge_id,
-                )
-                audit_log(
-                    actor=actor,
-                    action="award.create",
-                    obj=award,
-                    organisation=_org(jury),
-                    after=snapshot(award, ["cohort", "category", "rank", "team", "challenge"]),
-                )
+            _awards_create(locked, actor)
             locked.published_at = now
             fields.append("published_at")
         locked.status = status
@@ -491,8 +504,6 @@ def ranking_store(*, jury: Jury) -> JuryRanking:
     the vote closes and when the chair's casting vote changes it (marks cannot change once the
     vote is closed). In the caller's transaction; refused while the vote is not closed, so the
     ranking never exists while marks can still be read into it."""
-    from trophies.jury_results import decide_awards, ranking_fields, ranking_rows, results_for
-
     if jury.status not in (JuryStatus.CLOSED, JuryStatus.PUBLISHED):
         raise DomainError(_("The ranking appears when voting closes."))
     with transaction.atomic():
@@ -523,8 +534,6 @@ def ranking_current(*, jury: Jury) -> JuryRanking:
 def _log_sealed_marks(jury: Jury, actor: User) -> None:
     """When the vote closes, the marks can no longer change: write them to the audit log, one
     entry per juror with every mark and comment, and the audience's votes per project."""
-    from django.db.models import Count
-
     members = {m.pk: m for m in jury.members.all()}
     sheets: dict[int, list[dict]] = {pk: [] for pk in members}
     for mid, fid, cid, value, comment in (
@@ -626,8 +635,6 @@ def _audience_vote_check_sql(vendor: str) -> str:
     """The jury's status, read under a shared row lock on PostgreSQL (closing the vote, an
     exclusive lock, waits for the votes in flight, and they for it), and whether the voter was
     present at the closing session: one statement on the hot path of the vote."""
-    from sessions.models import Attendance
-
     lock = " FOR SHARE OF j" if vendor == "postgresql" else ""
     return f"""
         SELECT j.status, EXISTS (
@@ -672,9 +679,6 @@ def _seat_for_scoring_sql(vendor: str) -> str:
     """The statement of ``_seat_for_scoring``, written by hand for the hot path of the closing
     session's vote (building it with the ORM cost more than running it), from the models'
     table names, once per process."""
-    from challenges.models import Challenge
-    from cohorts.models import CoachAssignment, TeamMember
-
     t = {
         "member": rawsql.table(JuryMember),
         "jury": rawsql.table(Jury),

@@ -38,6 +38,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.dateparse import parse_datetime
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def backoff(retries: int) -> int:
 
 
 def _claimant(task):
-    from trophies.document_services import Claimant
+    from trophies.document_services import Claimant  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     return Claimant(worker=task.request.hostname or "", task=task.request.id or "")
 
@@ -68,7 +69,7 @@ def render_documents(self, *, document_ids: list[int]) -> int:
     """Render a chunk of documents; returns how many this call made ready. Delivered again
     (after its worker died) or retried (after a database error), it takes back the documents
     it had claimed: see the module's docstring."""
-    from trophies.document_services import documents_render
+    from trophies.document_services import documents_render  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         return documents_render(document_ids=document_ids, by=_claimant(self))
@@ -80,7 +81,7 @@ def render_documents(self, *, document_ids: list[int]) -> int:
 def _live_workers() -> set[str] | None:
     """The node names of the workers that answer a ping within a second; None when none
     answers or the broker cannot broadcast (the embedded file-system broker)."""
-    from celery import current_app
+    from celery import current_app  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         replies = current_app.control.inspect(timeout=1.0).ping() or {}
@@ -95,7 +96,7 @@ def requeue_stuck_documents() -> int:
     """Beat, every quarter of the task time limit: documents pending or rendering for
     longer than the stale age, documents claimed by a worker that does not answer a ping,
     and failed documents with a transient reason and retries left."""
-    from trophies.document_services import documents_requeue_stuck
+    from trophies.document_services import documents_requeue_stuck  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     return documents_requeue_stuck(live_workers=_live_workers)
 
@@ -104,9 +105,7 @@ def requeue_stuck_documents() -> int:
 def requeue_lost_documents(*, queued_before: str) -> int:
     """Sent by a worker whose broker connection came back (``curiouslab.celery``): every
     document still pending that was queued before that moment is queued again."""
-    from django.utils.dateparse import parse_datetime
-
-    from trophies.document_services import documents_requeue_lost
+    from trophies.document_services import documents_requeue_lost  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     return documents_requeue_lost(queued_before=parse_datetime(queued_before))
 
@@ -119,7 +118,7 @@ def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
     hostname = getattr(sender, "hostname", "") or ""
     if not hostname:
         return
-    from trophies.document_services import documents_release_claims
+    from trophies.document_services import documents_release_claims  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         documents_release_claims(worker=hostname)
@@ -139,7 +138,7 @@ def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
 def build_document_archive(self, *, archive_id: int) -> bool:
     """Build a cohort's ZIP; a transient error retries with backoff, recorded as the
     archive's error only on the last try."""
-    from trophies.document_services import TransientError, archive_build
+    from trophies.document_services import TransientError, archive_build  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     final = self.request.retries >= self.max_retries
     try:
@@ -162,7 +161,7 @@ def build_document_archive(self, *, archive_id: int) -> bool:
 def email_documents(self, *, cohort_id: int) -> int:
     """E-mail each recipient their ready document once; a database error retries with
     backoff (what was sent stays claimed, so nothing goes twice)."""
-    from trophies.document_services import documents_email_send
+    from trophies.document_services import documents_email_send  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         return documents_email_send(cohort_id=cohort_id)

@@ -380,7 +380,7 @@ def jury_transition(request, pk: int, status: str):
         if confirmation is not None:
             return confirmation
     try:
-        services.jury_transition(jury=jury, status=status, actor=request.user)
+        services.jury_set_status(jury=jury, status=status, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

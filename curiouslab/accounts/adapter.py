@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from curiouslab.mail import queue_email
 from curiouslab.site import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # allauth's own messages (verification, password reset) go through the outbox and
         # the same Celery task as every other message, after commit.
-        from curiouslab.mail import queue_email
 
         msg = self.render_mail(template_prefix, email, context)
         html = next((c for c, t in getattr(msg, "alternatives", []) if t == "text/html"), None)

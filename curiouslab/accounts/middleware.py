@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -106,8 +107,6 @@ def has_totp(user) -> bool:
     key = _totp_cache_key(user.pk)
     cached = cache.get(key)
     if cached is None:
-        from allauth.mfa.models import Authenticator
-
         cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         cache.set(key, cached, TOTP_CACHE_SECONDS)
     return cached

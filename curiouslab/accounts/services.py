@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -126,8 +127,6 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
 def invitation_owned_by(*, invitation: Invitation, user: User) -> bool:
     """Whether ``user`` owns the invited address: one of their addresses, verified. An
     invitation link can be forwarded; the role goes to the address it was sent to."""
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
     ).exists()
@@ -144,8 +143,6 @@ def invitation_accept(
     """Accept ``invitation``: link it to ``user`` (signed in, owning the invited address), or
     create the account when nobody has the invited address yet; the address of an account
     created here counts as verified, since the link was sent to it."""
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:

@@ -30,7 +30,7 @@ def send_email(*, to: list[str], subject: str, body: str, html: str | None = Non
 def relay_outbox() -> int:
     """Publish the tasks that wait in the outbox (beat every 30 s, and a worker whose broker
     connection came back: see curiouslab/outbox.py)."""
-    from curiouslab.outbox import outbox_relay
+    from curiouslab.outbox import outbox_relay  # noqa: PLC0415 -- tasks are leaves: the service loads when the task first runs
 
     return outbox_relay()
 
@@ -38,6 +38,6 @@ def relay_outbox() -> int:
 @shared_task(name="accounts.purge_expired_invitations")
 def purge_expired_invitations() -> int:
     """Beat, daily: the service deletes the invitations long expired and never used."""
-    from curiouslab.accounts.services import invitations_purge_expired
+    from curiouslab.accounts.services import invitations_purge_expired  # noqa: PLC0415 -- tasks are leaves: the service loads when the task first runs
 
     return invitations_purge_expired()

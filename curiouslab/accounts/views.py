@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curiouslab.accounts.forms import AcceptInvitationForm, InvitationForm, ProfileForm
-from curiouslab.accounts.models import AuditLogEntry, Invitation, Organisation, Role
+from curiouslab.accounts.models import AuditLogEntry, Invitation, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.rules import invitable_organisation_ids
 from curiouslab.accounts.services import (
@@ -118,7 +118,6 @@ def invitation_accept_view(request, token: str):
             {"invitation": invitation},
             status=403,
         )
-    from curiouslab.accounts.models import User
 
     account_exists = user is None and User.objects.filter(email__iexact=invitation.email).exists()
     form = None

@@ -254,3 +254,30 @@ def test_comment_from_the_coordinator_is_mailed_to_the_municipality(
 def test_comment_on_a_draft_is_refused(draft, staff):
     with pytest.raises(DomainError):
         services.comment_create(challenge=draft, actor=staff, body="Bonjour")
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "allowed"),
+    [
+        (ChallengeStatus.DRAFT, ChallengeStatus.SUBMITTED, True),
+        (ChallengeStatus.SUBMITTED, ChallengeStatus.ACCEPTED, True),
+        (ChallengeStatus.CHANGES_REQUESTED, ChallengeStatus.RESUBMITTED, True),
+        (ChallengeStatus.DRAFT, ChallengeStatus.ACCEPTED, False),
+        (ChallengeStatus.DECLINED, ChallengeStatus.ACCEPTED, False),
+        (ChallengeStatus.WITHDRAWN, ChallengeStatus.SUBMITTED, False),
+    ],
+)
+def test_the_one_status_writer_follows_the_transitions_map(world, coordinator, start, to, allowed):
+    challenge = ChallengeFactory(**on_side(world.a), status=start)
+    if allowed:
+        services.challenge_set_status(
+            challenge=challenge, actor=coordinator, to_status=to, action="test"
+        )
+    else:
+        with pytest.raises(DomainError):
+            services.challenge_set_status(
+                challenge=challenge, actor=coordinator, to_status=to, action="test"
+            )
+    challenge.refresh_from_db()
+    assert challenge.status == (to if allowed else start)
+    assert ChallengeTransition.objects.filter(challenge=challenge).count() == int(allowed)

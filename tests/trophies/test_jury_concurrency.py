@@ -101,7 +101,7 @@ def test_concurrent_changes_by_one_juror_keep_an_exact_audit_trail(transactional
     # (no mark in the log), the final marks are logged when the vote closes.
     assert [e.action for e in entries] == ["score.create"] + ["score.update"] * 5
     assert all(e.after == {"criterion": criterion.pk} and e.before is None for e in entries)
-    services.jury_transition(jury=jury, status="closed", actor=member.user)
+    services.jury_set_status(jury=jury, status="closed", actor=member.user)
     sealed = AuditLogEntry.objects.get(action="jury.marks")
     assert sealed.after["marks"] == [
         {"finalist": finalist.pk, "criterion": criterion.pk, "value": score.value, "comment": ""}

@@ -134,7 +134,7 @@ def test_publish_creates_awards_and_locks_everything(world, as_user):
             jury=jury, member=j1, finalist=f2, marks={crits[0].pk: (5, "")}, actor=j1.user
         )
     with pytest.raises(DomainError):
-        services.jury_transition(jury=jury, status="open", actor=world.a.people["coordinator"])
+        services.jury_set_status(jury=jury, status="open", actor=world.a.people["coordinator"])
     assert Score.objects.get(member=j1, finalist=f2, criterion=crits[0]).value == 3
     # Once published, the jurors see the results too.
     juror(jury, world.a.people["juror"])

@@ -61,7 +61,7 @@ def add_finalists(jury, n):
 
 
 def close(world, jury):
-    return services.jury_transition(
+    return services.jury_set_status(
         jury=jury, status=JuryStatus.CLOSED, actor=world.a.people["coordinator"]
     )
 

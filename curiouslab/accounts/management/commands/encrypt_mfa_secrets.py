@@ -3,6 +3,7 @@ encrypted with the first key of MFA_ENCRYPTION_KEY: secrets kept in clear before
 was turned on are encrypted, and secrets encrypted with an older key are re-encrypted (the
 second step of a key rotation, see README). Idempotent."""
 
+from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -16,8 +17,6 @@ class Command(BaseCommand):
     help = "Encrypt (or re-encrypt with the newest key) the stored TOTP secrets."
 
     def handle(self, *args, **options):
-        from allauth.mfa.models import Authenticator
-
         adapter, fernet = MFAAdapter(), mfa_fernet()
         changed = 0
         with transaction.atomic():
