@@ -295,7 +295,7 @@ def weasyprint_draws(content: bytes, mime: str) -> bool:
     from weasyprint import HTML
     from weasyprint.formatting_structure import boxes
 
-    from trophies.pdf import make_url_fetcher
+    from curiouslab.pdf import make_url_fetcher
 
     url = f"data:{mime};base64,{base64.b64encode(content).decode()}"
     document = HTML(

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from curiouslab import pdf, qr
 from curiouslab.errors import DomainError
 from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
 from trophies import document_services as services
-from trophies import pdf
 from trophies.document_models import Document, DocumentKind, DocumentStatus, DocumentTemplate
 from trophies.tasks import render_documents
 
@@ -488,7 +488,7 @@ def test_a_chunk_rendered_in_one_pass_gives_each_person_their_own_pdf():
     images.update({f"filler-{i}": None for i in range(300)})
     inputs = [
         pdf.PdfInput(
-            {**i.context, "qr_code": pdf.qr_image(f"https://x.test/{n}")}, i.filename, i.title
+            {**i.context, "qr_code": qr.qr_image(f"https://x.test/{n}")}, i.filename, i.title
         )
         for n, i in enumerate(inputs)
     ]
