@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.utils.translation import gettext as _
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 DOCUMENTS_STATIC_DIR = STATIC_DIR / "trophies" / "documents"
@@ -118,8 +119,12 @@ def check_css(css: str) -> list[str]:
     """The syntax errors of a stylesheet (empty when it parses)."""
     import tinycss2
 
+    try:
+        rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+    except ValueError:  # e.g. a number of more digits than Python converts to an integer
+        return [_("The stylesheet cannot be read: a number in it is too long.")]
     errors = []
-    for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
+    for rule in rules:
         if rule.type == "error":
             errors.append(f"CSS line {rule.source_line}: {rule.message}")
         elif rule.type == "qualified-rule":

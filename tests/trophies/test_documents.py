@@ -345,6 +345,19 @@ def test_template_syntax_error_is_refused(docworld, login):
     assert not DocumentTemplate.objects.exists()
 
 
+def test_template_css_with_a_huge_number_is_a_css_error_not_a_500(docworld, login):
+    # Found by the forms fuzz: tinycss2 raised ValueError on a 5000-digit number.
+    css = "a{width:" + "9" * 5000 + "px}"
+    assert pdf.check_css(css)
+    client = login(docworld.a.people["coordinator"])
+    response = client.post(
+        _template_url(docworld), {"html": "<p>Bravo</p>", "css": css, "action": "save"}
+    )
+    assert response.status_code == 400
+    assert "un nombre y est trop long" in response.content.decode()
+    assert not DocumentTemplate.objects.exists()
+
+
 def test_template_unknown_variable_is_refused(docworld, login):
     client = login(docworld.a.people["coordinator"])
     response = client.post(
