@@ -241,6 +241,10 @@ def test_download_diploma_by_persona(
     if status == 200:
         content = b"".join(response.streaming_content)
         assert hashlib.sha256(content).hexdigest() == doc.sha256
+        # Through the one responder: a download, the type kept as decided.
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Type"] == "application/pdf"
 
 
 def test_student_lists_only_own_documents(docworld, django_capture_on_commit_callbacks, login):
