@@ -160,8 +160,8 @@ def bare_render(sample, loops: int) -> tuple[float, float]:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    from curiouslab import pdf
     from trophies import document_services as services
-    from trophies import pdf
 
     html_t, css_t = services.template_for(
         programme_id=sample.cohort.programme_id, kind=sample.kind, language=sample.language

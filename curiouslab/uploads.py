@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from curiouslab.errors import DomainError
+from curiouslab.pdf import make_url_fetcher
 
 # Zip containers (zip, Office Open XML, OpenDocument): refuse archives that expand too much
 # (zip bombs), hold too many members, or hold paths that climb out of a folder.
@@ -294,8 +295,6 @@ def weasyprint_draws(content: bytes, mime: str) -> bool:
     cannot load, leaving the alternative text)."""
     from weasyprint import HTML  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
     from weasyprint.formatting_structure import boxes  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
-
-    from trophies.pdf import make_url_fetcher  # noqa: PLC0415 -- Pillow and WeasyPrint are heavy: loaded by the first check that needs them
 
     url = f"data:{mime};base64,{base64.b64encode(content).decode()}"
     document = HTML(

@@ -1,5 +1,5 @@
 """Documents: who gets what (reads), issuing, rendering, revoking, e-mailing and archives
-(writes). The PDF itself is made by the pure renderer ``trophies.pdf``; this module gathers
+(writes). The PDF itself is made by the pure renderer ``curiouslab.pdf``; this module gathers
 its inputs, stores its output and keeps each document's state.
 
 States of a document: pending → rendering → ready / failed (failed → pending on retry).
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.models import CoachAssignment, Cohort, Programme, Team, TeamMember
+from curiouslab import pdf, qr
 from curiouslab.accounts.models import Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.audit import audit_log
@@ -43,7 +44,6 @@ from curiouslab.mail import send_templated_mail
 from curiouslab.outbox import outbox_enqueue, outbox_enqueue_many
 from curiouslab.site import absolute_url
 from sessions.selectors import attendance_rates
-from trophies import pdf
 from trophies.document_models import (
     Document,
     DocumentArchive,
@@ -127,7 +127,7 @@ VARIABLES: list[tuple[str, Any]] = [
     ("signatory_title", gettext_lazy("The signatory's title")),
     ("verification_code", gettext_lazy("The document's verification code")),
     ("verify_url", gettext_lazy("Address of the public verification page")),
-    ("qr_code", gettext_lazy("QR code of that address (an SVG image)")),
+    ("qr_code", gettext_lazy("QR code of that address (a PNG image)")),
     ("logo_url", gettext_lazy("The programme's logo, for an img src")),
     ("primary_color", gettext_lazy("The programme's main colour (also in the CSS)")),
     ("accent_color", gettext_lazy("The programme's accent colour (also in the CSS)")),
@@ -218,7 +218,7 @@ def render_context(document: Document, branding: DocumentBranding) -> dict[str, 
     ctx.update(
         verification_code=document.verification_code,
         verify_url=url,
-        qr_code=pdf.qr_image(url),
+        qr_code=qr.qr_image(url),
         logo_url=logo_url(branding),
         primary_color=branding.primary_color,
         accent_color=branding.accent_color,

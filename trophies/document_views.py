@@ -8,10 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
+from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
 from curiouslab.uploads import check_logo
 from trophies import document_services as services
@@ -283,11 +283,11 @@ def archive_download(request, pk: int):
         ),
         pk=pk,
     )
-    return FileResponse(
-        default_storage.open(archive.file, "rb"),
-        as_attachment=True,
+    return serve_stored_file(
+        archive.file,
         filename=f"documents-{archive.cohort.school_year}-{archive.pk}.zip",
         content_type="application/zip",
+        inline=False,
     )
 
 
@@ -401,9 +401,12 @@ def template_edit(request, programme_id: int, kind: str, language: str):
                         programme=programme, kind=kind, language=language,
                         html=data["html"], css=data["css"],
                     )  # fmt: skip
-                    response = HttpResponse(content, content_type="application/pdf")
-                    response["Content-Disposition"] = f'inline; filename="preview-{kind}.pdf"'
-                    return response
+                    return serve_bytes(
+                        content,
+                        filename=f"preview-{kind}.pdf",
+                        content_type="application/pdf",
+                        inline=True,
+                    )
                 services.template_save(
                     programme=programme, kind=kind, language=language,
                     html=data["html"], css=data["css"], actor=request.user,
@@ -447,11 +450,8 @@ def download(request, pk: int):
     if not roles_for(request.user).has(Role.COORDINATOR):
         docs = docs.filter(revoked_at__isnull=True)
     document = get_object_or_404(docs, pk=pk)
-    return FileResponse(
-        default_storage.open(document.file, "rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type="application/pdf",
+    return serve_stored_file(
+        document.file, filename=document.filename, content_type="application/pdf", inline=False
     )
 
 

@@ -22,6 +22,7 @@ from cohorts.models import Cohort
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
+from curiouslab.qr import qr_svg
 from curiouslab.site import absolute_url
 from trophies import services
 from trophies.forms import (
@@ -684,15 +685,11 @@ def audience_vote(request, pk: int):
 @login_required
 def audience_qr(request, pk: int):
     """The QR code shown in the room, pointing at the audience vote (inline SVG)."""
-    import qrcode
-    import qrcode.image.svg
-
     jury = _managed(request, pk)
     if not jury.audience_award:
         raise Http404
     url = absolute_url(reverse("trophies:audience_vote", args=[jury.pk]))
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    svg = image.to_string(encoding="unicode")
+    svg = qr_svg(url)
     votes = jury.audience_votes.count()
     return render(
         request,

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from curiouslab import pdf, qr
 from curiouslab.errors import DomainError
 from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
 from trophies import document_services as services
-from trophies import pdf
 from trophies.document_models import Document, DocumentKind, DocumentStatus, DocumentTemplate
 from trophies.tasks import render_documents
 
@@ -241,6 +241,10 @@ def test_download_diploma_by_persona(
     if status == 200:
         content = b"".join(response.streaming_content)
         assert hashlib.sha256(content).hexdigest() == doc.sha256
+        # Through the one responder: a download, the type kept as decided.
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Type"] == "application/pdf"
 
 
 def test_student_lists_only_own_documents(docworld, django_capture_on_commit_callbacks, login):
@@ -342,6 +346,19 @@ def test_template_syntax_error_is_refused(docworld, login):
     )
     assert response.status_code == 400
     assert "template-error" in response.content.decode()
+    assert not DocumentTemplate.objects.exists()
+
+
+def test_template_css_with_a_huge_number_is_a_css_error_not_a_500(docworld, login):
+    # Found by the forms fuzz: tinycss2 raised ValueError on a 5000-digit number.
+    css = "a{width:" + "9" * 5000 + "px}"
+    assert pdf.check_css(css)
+    client = login(docworld.a.people["coordinator"])
+    response = client.post(
+        _template_url(docworld), {"html": "<p>Bravo</p>", "css": css, "action": "save"}
+    )
+    assert response.status_code == 400
+    assert "un nombre y est trop long" in response.content.decode()
     assert not DocumentTemplate.objects.exists()
 
 
@@ -488,7 +505,7 @@ def test_a_chunk_rendered_in_one_pass_gives_each_person_their_own_pdf():
     images.update({f"filler-{i}": None for i in range(300)})
     inputs = [
         pdf.PdfInput(
-            {**i.context, "qr_code": pdf.qr_image(f"https://x.test/{n}")}, i.filename, i.title
+            {**i.context, "qr_code": qr.qr_image(f"https://x.test/{n}")}, i.filename, i.title
         )
         for n, i in enumerate(inputs)
     ]

@@ -12,9 +12,9 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import timezone
 
+from curiouslab import pdf
 from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
 from trophies import document_services as services
-from trophies import pdf
 from trophies.document_models import Document, DocumentArchive, DocumentKind, DocumentStatus
 
 

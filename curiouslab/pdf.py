@@ -15,10 +15,8 @@ refuses anything but ``data:`` URLs and files inside the project's ``static/`` f
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
-import io
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 DOCUMENTS_STATIC_DIR = STATIC_DIR / "trophies" / "documents"
@@ -71,10 +69,6 @@ class _LRU:
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
         return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
 
 
 _templates = _LRU(64)
@@ -125,8 +119,12 @@ def check_css(css: str) -> list[str]:
     """The syntax errors of a stylesheet (empty when it parses)."""
     import tinycss2
 
+    try:
+        rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+    except ValueError:  # e.g. a number of more digits than Python converts to an integer
+        return [_("The stylesheet cannot be read: a number in it is too long.")]
     errors = []
-    for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
+    for rule in rules:
         if rule.type == "error":
             errors.append(f"CSS line {rule.source_line}: {rule.message}")
         elif rule.type == "qualified-rule":
@@ -134,61 +132,6 @@ def check_css(css: str) -> list[str]:
                 if decl.type == "error":
                     errors.append(f"CSS line {decl.source_line}: {decl.message}")
     return errors
-
-
-# --- QR code ---------------------------------------------------------------------------------
-def _qr_matrix(url: str) -> list[list[bool]]:
-    """The modules of the QR code of ``url``. The mask pattern is fixed: qrcode otherwise
-    encodes the code eight times to score each mask (about 5 ms of pure Python a document);
-    every mask gives a valid code that readers decode."""
-    import qrcode
-
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0)
-    qr.add_data(url)
-    qr.make(fit=True)
-    return qr.get_matrix()
-
-
-def qr_svg(url: str) -> SafeString:
-    """The QR code of ``url`` as an inline SVG element, for web pages. Each row's runs of dark
-    modules make one rectangle of a single path."""
-    matrix = _qr_matrix(url)
-    size = len(matrix)
-    commands = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < size:
-            if row[x]:
-                start = x
-                while x < size and row[x]:
-                    x += 1
-                commands.append(f"M{start} {y}h{x - start}v1h{start - x}z")
-            else:
-                x += 1
-    return mark_safe(  # noqa: S308 - numbers only, built here
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
-        f'shape-rendering="crispEdges"><path fill="#000" d="{"".join(commands)}"/></svg>'
-    )
-
-
-def qr_image(url: str) -> SafeString:
-    """The QR code of ``url`` for a PDF: a 1-bit PNG with one pixel a module, inline as a
-    data: URL, that the document's CSS scales without interpolation
-    (``image-rendering: pixelated``), so it prints as sharp as a vector. Measured with
-    WeasyPrint 70: parsing and drawing the SVG path cost ~10 ms a document, this ~1 ms."""
-    from PIL import Image
-
-    matrix = _qr_matrix(url)
-    size = len(matrix)
-    image = Image.new("1", (size, size), 1)
-    image.putdata([0 if dark else 1 for row in matrix for dark in row])
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return mark_safe(  # noqa: S308 - base64 only, built here
-        f'<img class="qr-code" alt="" width="{size}" height="{size}" '
-        f'src="data:image/png;base64,{data}">'
-    )
 
 
 # --- WeasyPrint ------------------------------------------------------------------------------
@@ -351,11 +294,3 @@ def _escape(text: str) -> str:
     from django.utils.html import escape
 
     return escape(text)
-
-
-def reset_caches() -> None:
-    """Forget everything made once per process (tests)."""
-    _templates.clear()
-    _stylesheets.clear()
-    with _state_lock:
-        _state.clear()
