@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from cohorts.models import Cohort, Programme
+from cohorts.models import Cohort, Programme, Team
 from curiouslab.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -72,6 +72,27 @@ class CohortFactory(factory.django.DjangoModelFactory):
     )
     working_ends = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=200))
     closing = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=210))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """A forming team without a challenge; ``confirmed=True``: a confirmed team on an
+    accepted challenge of its cohort (what a jury's finalist needs)."""
+
+    class Meta:
+        model = Team
+
+    class Params:
+        confirmed = factory.Trait(
+            status=Team.Status.CONFIRMED,
+            challenge=factory.SubFactory(
+                "tests.challenges.factories.ChallengeFactory",
+                accepted=True,
+                call=factory.SelfAttribute("..cohort"),
+            ),
+        )
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Équipe {n}")
 
 
 def member(role: str, organisation: Organisation, **user_kwargs) -> User:

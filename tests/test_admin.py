@@ -19,8 +19,8 @@ from curiouslab.accounts.models import (
     Role,
     User,
 )
-from tests.factories import UserFactory, member
-from tests.trophies.factories import TeamFactory, ready_jury
+from tests.factories import TeamFactory, UserFactory, member
+from tests.trophies.factories import ready_jury
 from tests.world import _side
 from trophies.document_models import Document, DocumentBranding, DocumentSettings, DocumentTemplate
 from trophies.models import Award, Jury
@@ -64,7 +64,7 @@ def _grow(tag: str) -> None:
     SchoolEnrolment.objects.create(
         cohort=side.cohort, school=side.school, requested_by=side.people["school_referent"]
     )
-    team = TeamFactory(cohort=side.cohort, name=f"Équipe {tag}")
+    team = TeamFactory(cohort=side.cohort, name=f"Équipe {tag}", confirmed=True)
     ready_jury(side.cohort, chair=coordinator)
     Award.objects.create(cohort=side.cohort, category="Grand prix", team=team)
     for person in side.people.values():

@@ -24,10 +24,16 @@ def pdf_upload(name: str = "plan.pdf", content: bytes = PDF_BYTES) -> SimpleUplo
 
 class ChallengeFactory(factory.django.DjangoModelFactory):
     """A complete draft answering an open call; pass ``call`` (a cohort) and
-    ``municipality`` to place it on a side of the test world."""
+    ``municipality`` to place it on a side of the test world. ``accepted=True``: accepted
+    and put in the cohort whose call it answered (what teams, sessions and juries work on)."""
 
     class Meta:
         model = Challenge
+
+    class Params:
+        accepted = factory.Trait(
+            status=ChallengeStatus.ACCEPTED, cohort=factory.SelfAttribute("call")
+        )
 
     call = factory.SubFactory(CohortFactory)
     programme = factory.LazyAttribute(lambda o: o.call.programme)

@@ -20,9 +20,10 @@ from tests.factories import (
     CohortFactory,
     OrganisationFactory,
     ProgrammeFactory,
+    TeamFactory,
     member,
 )
-from tests.sessions.factories import TeamFactory, TeamMemberFactory
+from tests.sessions.factories import TeamMemberFactory
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

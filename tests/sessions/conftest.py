@@ -4,13 +4,9 @@ import pytest
 
 from cohorts.models import Team
 from curiouslab.accounts.models import Role, User
-from tests.factories import member
-from tests.sessions.factories import (
-    ChallengeFactory,
-    CoachAssignmentFactory,
-    TeamFactory,
-    TeamMemberFactory,
-)
+from tests.challenges.factories import ChallengeFactory
+from tests.factories import TeamFactory, member
+from tests.sessions.factories import CoachAssignmentFactory, TeamMemberFactory
 
 
 @dataclass
@@ -35,7 +31,7 @@ class Cast:
 @pytest.fixture
 def cast(world):
     a = world.a
-    challenge = ChallengeFactory(cohort=a.cohort, municipality=a.municipality)
+    challenge = ChallengeFactory(accepted=True, call=a.cohort, municipality=a.municipality)
     team = TeamFactory(cohort=a.cohort, name="Les Curieux", challenge=challenge)
     TeamMemberFactory(team=team, user=a.people["student"], school=a.school)
     teammate = TeamMemberFactory(team=team, school=a.school).user

@@ -1,37 +1,15 @@
-"""Factories of the sessions tests (teams and coaches from the cohorts spine included, so
-these tests rely on nothing but the spine)."""
+"""Factories of the sessions tests (team members and coaches from the cohorts spine
+included; the challenge and the team are the shared ones of tests/challenges and tests/factories)."""
 
 import datetime
 
 import factory
 from django.utils import timezone
 
-from challenges.models import Challenge, ChallengeStatus
-from cohorts.models import CoachAssignment, Team, TeamMember
+from cohorts.models import CoachAssignment, TeamMember
 from curiouslab.accounts.models import OrganisationKind
 from sessions.models import Attendance, CoachingEntry, Session, SessionKind
-from tests.factories import CohortFactory, OrganisationFactory, UserFactory
-
-
-class ChallengeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Challenge
-
-    programme = factory.SelfAttribute("cohort.programme")
-    cohort = factory.SubFactory(CohortFactory)
-    municipality = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.MUNICIPALITY)
-    status = ChallengeStatus.ACCEPTED
-    title = factory.Sequence(lambda n: f"Défi {n}")
-    question = "Comment rapprocher les générations ?"
-    theme = "action_sociale"
-
-
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-
-    cohort = factory.SubFactory(CohortFactory)
-    name = factory.Sequence(lambda n: f"Équipe {n}")
+from tests.factories import CohortFactory, OrganisationFactory, TeamFactory, UserFactory
 
 
 class TeamMemberFactory(factory.django.DjangoModelFactory):

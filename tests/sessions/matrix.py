@@ -7,21 +7,16 @@ from django.core.files.base import ContentFile
 
 from sessions.models import CalendarFeed, CoachingEntry, SessionMaterial
 from sessions.services import checkin_token
-from tests.factories import CohortFactory
+from tests.challenges.factories import ChallengeFactory
+from tests.factories import CohortFactory, TeamFactory
 from tests.matrix import ANON_LOGIN, Row
-from tests.sessions.factories import (
-    ChallengeFactory,
-    CoachAssignmentFactory,
-    TeamFactory,
-    TeamMemberFactory,
-    running,
-)
+from tests.sessions.factories import CoachAssignmentFactory, TeamMemberFactory, running
 
 
 def build(world):
     a = world.a
     cohort = CohortFactory(programme=a.programme)
-    challenge = ChallengeFactory(cohort=cohort, municipality=a.municipality)
+    challenge = ChallengeFactory(accepted=True, call=cohort, municipality=a.municipality)
     team = TeamFactory(cohort=cohort, name="Équipe matrice sessions", challenge=challenge)
     TeamMemberFactory(team=team, user=a.people["student"], school=a.school)
     CoachAssignmentFactory(team=team, coach=a.people["coach"])

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import CoachingEntry
+from tests.factories import TeamFactory
 from tests.sessions.factories import CoachingEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +97,6 @@ def test_coaching_pages_query_count_does_not_grow(cast, login, django_assert_num
         counts.append(len(ctx.captured_queries))
     for _ in range(12):
         CoachingEntryFactory(team=cast.team, kind="question", author=cast.student, answer="Oui")
-    from tests.sessions.factories import TeamFactory
-
     for _ in range(5):
         TeamFactory(cohort=cast.cohort)
     for url, expected in zip(urls, counts, strict=True):

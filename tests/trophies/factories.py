@@ -7,39 +7,10 @@ import datetime
 import factory
 from django.utils import timezone
 
-from challenges.models import Challenge, ChallengeStatus
-from cohorts.models import Team
-from curiouslab.accounts.models import Membership, OrganisationKind, Role
+from curiouslab.accounts.models import Membership, Role
 from sessions.models import Session, SessionKind
-from tests.factories import CohortFactory, OrganisationFactory, UserFactory
+from tests.factories import CohortFactory, TeamFactory, UserFactory
 from trophies.models import Criterion, Finalist, Jury, JuryMember, JuryStatus
-
-
-class ChallengeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Challenge
-
-    programme = factory.SelfAttribute("cohort.programme")
-    cohort = factory.SubFactory(CohortFactory)
-    municipality = factory.SubFactory(
-        OrganisationFactory,
-        kind=OrganisationKind.MUNICIPALITY,
-        territory=factory.SelfAttribute("..programme.organisation"),
-    )
-    status = ChallengeStatus.ACCEPTED
-    title = factory.Sequence(lambda n: f"Défi {n}")
-    question = "Comment rapprocher les générations dans le quartier ?"
-    theme = "action_sociale"
-
-
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-
-    cohort = factory.SubFactory(CohortFactory)
-    name = factory.Sequence(lambda n: f"Équipe {n}")
-    challenge = factory.SubFactory(ChallengeFactory, cohort=factory.SelfAttribute("..cohort"))
-    status = Team.Status.CONFIRMED
 
 
 class ClosingSessionFactory(factory.django.DjangoModelFactory):
@@ -73,7 +44,7 @@ def juror(jury: Jury, user=None) -> JuryMember:
 
 
 def finalist(jury: Jury, team=None, order: int = 0) -> Finalist:
-    team = team or TeamFactory(cohort=jury.cohort)
+    team = team or TeamFactory(cohort=jury.cohort, confirmed=True)
     return Finalist.objects.create(
         jury=jury, team=team, challenge_id=team.challenge_id, order=order
     )

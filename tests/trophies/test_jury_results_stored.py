@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from curiouslab.errors import DomainError
-from tests.trophies.factories import TeamFactory, finalist, juror, ready_jury
+from tests.factories import TeamFactory
+from tests.trophies.factories import finalist, juror, ready_jury
 from trophies import services
 from trophies.jury_results import results_for
 from trophies.models import (
@@ -51,7 +52,7 @@ def mark_all(jury, members, finalists, crits, comment=""):
 
 
 def add_finalists(jury, n):
-    teams = TeamFactory.create_batch(n, cohort=jury.cohort)
+    teams = TeamFactory.create_batch(n, cohort=jury.cohort, confirmed=True)
     return list(
         Finalist.objects.bulk_create(
             Finalist(jury=jury, team=t, challenge_id=t.challenge_id, order=100 + i)

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from curiouslab.accounts.models import AuditLogEntry, Invitation, Role
-from tests.trophies.factories import JuryFactory, TeamFactory, juror, ready_jury
+from tests.factories import TeamFactory
+from tests.trophies.factories import JuryFactory, juror, ready_jury
 from trophies import services
 from trophies.models import AwardCategory, Criterion, Finalist, Jury, JuryMember, JuryStatus
 
@@ -147,7 +148,7 @@ def test_juror_add_twice_is_refused(world, as_user):
 
 def test_finalist_add_takes_the_teams_challenge(world, as_user):
     jury = JuryFactory(cohort=world.a.cohort)
-    team = TeamFactory(cohort=world.a.cohort)
+    team = TeamFactory(cohort=world.a.cohort, confirmed=True)
     client = as_user(world.a.people["coordinator"])
     client.post(reverse("trophies:finalist_add", args=[jury.pk]), {"team": team.pk})
     f = Finalist.objects.get(jury=jury)
@@ -156,7 +157,7 @@ def test_finalist_add_takes_the_teams_challenge(world, as_user):
 
 def test_finalist_add_refuses_a_team_of_another_cohort(world, as_user):
     jury = JuryFactory(cohort=world.a.cohort)
-    team = TeamFactory(cohort=world.b.cohort)
+    team = TeamFactory(cohort=world.b.cohort, confirmed=True)
     client = as_user(world.a.people["coordinator"])
     response = client.post(
         reverse("trophies:finalist_add", args=[jury.pk]), {"team": team.pk}, follow=True
