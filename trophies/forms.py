@@ -7,6 +7,7 @@ from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.errors import DomainError
 from sessions.models import Session, SessionKind
 from trophies.models import SCALE_LIMIT, AwardCategory, Normalisation, TieBreak
+from trophies.services import JurySettings
 
 
 def chair_candidates(organisations):
@@ -96,19 +97,19 @@ class JuryForm(forms.Form):
             self.add_error("closing_session", _("Choose a closing session of the cohort."))
         return data
 
-    def settings(self) -> dict:
+    def settings(self) -> JurySettings:
         d = self.cleaned_data
-        return {
-            "name": d["name"],
-            "closing_session": d["closing_session"],
-            "scale_min": d["scale_min"],
-            "scale_max": d["scale_max"],
-            "comment_required": d["comment_required"],
-            "normalisation": d["normalisation"],
-            "tie_break": d["tie_break"],
-            "audience_award": d["audience_award"],
-            "chair": d["chair"],
-        }
+        return JurySettings(
+            name=d["name"],
+            closing_session=d["closing_session"],
+            scale_min=d["scale_min"],
+            scale_max=d["scale_max"],
+            comment_required=d["comment_required"],
+            normalisation=d["normalisation"],
+            tie_break=tuple(d["tie_break"]),
+            audience_award=d["audience_award"],
+            chair=d["chair"],
+        )
 
 
 class JurorForm(forms.Form):

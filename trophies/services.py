@@ -6,7 +6,7 @@ and writes the audit log in that same transaction. Refusals raise DomainError.""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -20,7 +20,7 @@ from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_entry, audit_log, audit_log_many, snapshot
 from curiouslab.errors import DomainError
-from sessions.models import Attendance
+from sessions.models import Attendance, Session
 from trophies.jury_results import decide_awards, ranking_fields, ranking_rows, results_for
 from trophies.models import (
     AudienceVote,
@@ -88,33 +88,37 @@ def _validate_settings(data: dict) -> None:
         raise DomainError(_("Choose a closing session of the cohort."))
 
 
+@dataclass(frozen=True)
+class JurySettings:
+    """What a coordinator sets on a jury (the form's cleaned data); never its status, which
+    moves through :func:`jury_set_status` alone."""
+
+    name: str
+    scale_min: int
+    scale_max: int
+    closing_session: Session | None = None
+    comment_required: bool = False
+    normalisation: str = Normalisation.NONE
+    tie_break: tuple[str, ...] = ()
+    audience_award: bool = False
+    chair: User | None = None
+
+    def fields(self) -> dict:
+        return {
+            **{f.name: getattr(self, f.name) for f in fields(self)},
+            "tie_break": list(self.tie_break),
+        }
+
+
 def jury_create(
     *,
     cohort: Cohort,
     actor: User,
-    name: str,
-    scale_min: int,
-    scale_max: int,
-    closing_session=None,
-    comment_required: bool = False,
-    normalisation: str = Normalisation.NONE,
-    tie_break: list[str] | None = None,
-    audience_award: bool = False,
-    chair: User | None = None,
+    settings: JurySettings,
 ) -> Jury:
     """A jury in setup with its settings (the only fields a coordinator sets; the status
     moves through :func:`jury_set_status` alone)."""
-    data = {
-        "name": name,
-        "closing_session": closing_session,
-        "scale_min": scale_min,
-        "scale_max": scale_max,
-        "comment_required": comment_required,
-        "normalisation": normalisation,
-        "tie_break": list(tie_break or []),
-        "audience_award": audience_award,
-        "chair": chair,
-    }
+    data = settings.fields()
     _validate_settings(data)
     session = data.get("closing_session")
     if session is not None and session.cohort_id != cohort.id:
@@ -146,28 +150,10 @@ def jury_update(
     *,
     jury: Jury,
     actor: User,
-    name: str,
-    scale_min: int,
-    scale_max: int,
-    closing_session=None,
-    comment_required: bool = False,
-    normalisation: str = Normalisation.NONE,
-    tie_break: list[str] | None = None,
-    audience_award: bool = False,
-    chair: User | None = None,
+    settings: JurySettings,
 ) -> Jury:
     """The settings again, before voting opens; never the status."""
-    data = {
-        "name": name,
-        "closing_session": closing_session,
-        "scale_min": scale_min,
-        "scale_max": scale_max,
-        "comment_required": comment_required,
-        "normalisation": normalisation,
-        "tie_break": list(tie_break or []),
-        "audience_award": audience_award,
-        "chair": chair,
-    }
+    data = settings.fields()
     _validate_settings(data)
     session = data.get("closing_session")
     if session is not None and session.cohort_id != jury.cohort_id:

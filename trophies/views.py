@@ -113,7 +113,7 @@ def jury_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             jury = services.jury_create(
-                cohort=form.cleaned_data["cohort"], actor=request.user, **form.settings()
+                cohort=form.cleaned_data["cohort"], actor=request.user, settings=form.settings()
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -164,7 +164,7 @@ def jury_edit(request, pk: int):
     form = JuryForm(request.POST or None, cohorts=_coordinated_cohorts(request.user), jury=jury)
     if request.method == "POST" and form.is_valid():
         try:
-            services.jury_update(jury=jury, actor=request.user, **form.settings())
+            services.jury_update(jury=jury, actor=request.user, settings=form.settings())
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

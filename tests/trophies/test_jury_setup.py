@@ -257,10 +257,19 @@ def test_jury_update_takes_the_settings_only_never_the_status(world):
     jury = JuryFactory(cohort=world.a.cohort)
     coordinator = world.a.people["coordinator"]
     with pytest.raises(TypeError):
+        services.JurySettings(name="Jury", scale_min=0, scale_max=5, status="published")
+    with pytest.raises(TypeError):
         services.jury_update(
-            jury=jury, actor=coordinator, name="Jury", scale_min=0, scale_max=5, status="published"
+            jury=jury,
+            actor=coordinator,
+            settings=services.JurySettings(name="Jury", scale_min=0, scale_max=5),
+            status="published",
         )
-    services.jury_update(jury=jury, actor=coordinator, name="Jury final", scale_min=1, scale_max=10)
+    services.jury_update(
+        jury=jury,
+        actor=coordinator,
+        settings=services.JurySettings(name="Jury final", scale_min=1, scale_max=10),
+    )
     jury.refresh_from_db()
     assert (jury.name, jury.scale_min, jury.scale_max, jury.status) == (
         "Jury final",
