@@ -139,7 +139,7 @@ def make_cohort(programme, year: int, students: list) -> object:
 
 
 def wait_ready(cohort, count: int, procs, timeout: float = 600) -> float:
-    from trophies.document_models import Document
+    from documents.models import Document
 
     started = time.perf_counter()
     while True:
@@ -161,17 +161,17 @@ def bare_render(sample, loops: int) -> tuple[float, float]:
     from weasyprint.text.fonts import FontConfiguration
 
     from curiouslab import pdf
-    from trophies import document_services as services
+    from documents import selectors, services
 
-    html_t, css_t = services.template_for(
+    html_t, css_t = selectors.template_for(
         programme_id=sample.cohort.programme_id, kind=sample.kind, language=sample.language
     )
-    ctx = services.render_context(sample, services.branding_for(sample.cohort.programme))
+    ctx = services.render_context(sample, selectors.branding_for(sample.cohort.programme))
     body = pdf.render_template(html_t, ctx)
     css = pdf.render_template(css_t, {k: v for k, v in ctx.items() if k.endswith("color")})
     body = f'<div class="cl-document" id="cl-document-0" lang="fr">{body}</div>'
     html = f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"></head><body>{body}</body></html>'
-    base_url = pdf.DOCUMENTS_STATIC_DIR.as_uri() + "/"
+    base_url = pdf.PDF_STATIC_DIR.as_uri() + "/"
     fonts = FontConfiguration()
     # One URL fetcher for the loop, as the platform keeps one per process: WeasyPrint's
     # default makes a new one per HTML, loading the system's TLS certificates (~40 ms) each
@@ -211,8 +211,8 @@ def main() -> None:
 
     from cohorts.models import Programme
     from curiouslab.accounts.models import Organisation, User
-    from trophies import document_services as services
-    from trophies.document_models import Document
+    from documents import services
+    from documents.models import Document
 
     ensure_database()
     print(f"libharfbuzz-subset: {harfbuzz_subset()}")

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeStatus
-from cohorts.models import Programme
+from cohorts.selectors import programmes_coordinated_by
 from curiouslab.accounts.models import Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 
@@ -42,11 +42,7 @@ def challenges_for_review(user) -> QuerySet[Challenge]:
     """The submitted challenges of the programmes ``user`` coordinates. The programme ids are
     fetched first (one small query) so that PostgreSQL can walk the queue index
     (programme, -submitted_at) instead of joining."""
-    programme_ids = list(
-        Programme.objects.filter(
-            organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
-        ).values_list("id", flat=True)
-    )
+    programme_ids = list(programmes_coordinated_by(user).values_list("id", flat=True))
     return Challenge.objects.filter(
         programme_id__in=programme_ids, submitted_at__isnull=False
     ).select_related("municipality", "call")

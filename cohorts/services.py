@@ -199,8 +199,8 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
     that a coordinator confirms (``copied_session_confirm``, ``copied_rule_confirm``).
     People's data (enrolments, teams, challenges, deliverables) is never copied; the team
     composition rule lives on the programme and carries over as it is."""
+    from documents.models import DocumentSettings
     from sessions.models import Session
-    from trophies.document_models import DocumentSettings
     from trophies.models import Jury
     from trophies.services import jury_copy_setup  # the jury's rules and criteria
 
@@ -333,7 +333,8 @@ def copied_session_discard(*, draft: DraftSession, actor: User) -> None:
 
 def copied_rule_confirm(*, cohort: Cohort, actor: User) -> int:
     """The diploma attendance rule copied from last year applies to this cohort."""
-    from trophies.document_services import settings_for, settings_save
+    from documents.selectors import settings_for
+    from documents.services import settings_save
 
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)

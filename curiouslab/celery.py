@@ -5,7 +5,7 @@ restarted, the network cut), ``BrokerReturn`` has the work that may have been lo
 again at once, without waiting for beat:
 
 - ``accounts.relay_outbox`` publishes the tasks that waited in the outbox (``curiouslab.outbox``);
-- ``trophies.requeue_lost_documents`` queues again every document still pending that was
+- ``documents.requeue_lost_documents`` queues again every document still pending that was
   queued before the return (its message may have gone with a Redis restarted without its
   data, or be held unacknowledged for an hour by the dead connection); rendering twice is
   harmless (each document is claimed by a conditional update).
@@ -13,7 +13,7 @@ again at once, without waiting for beat:
 The consumer reconnects by itself (kombu retries after 2, 4, 6 … seconds, at most 30 apart), so
 stuck work starts again within about 30 s of the broker's return; beat's relay (every 30 s)
 and stale sweep (every quarter of the task time limit) are the safety net. What a worker's
-death or a transient error does to a render is told in ``trophies.tasks``.
+death or a transient error does to a render is told in ``documents.tasks``.
 """
 
 import logging
@@ -50,7 +50,7 @@ class BrokerReturn(bootsteps.StartStopStep):
         try:
             parent.app.send_task("accounts.relay_outbox")
             parent.app.send_task(
-                "trophies.requeue_lost_documents", kwargs={"queued_before": returned}
+                "documents.requeue_lost_documents", kwargs={"queued_before": returned}
             )
         except Exception:  # the broker went again: beat's periodic tasks will do it
             log.warning("could not send the recovery tasks", exc_info=True)

@@ -28,8 +28,8 @@ from django.template import Context, Engine, TemplateSyntaxError
 from django.utils.translation import gettext as _
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
-DOCUMENTS_STATIC_DIR = STATIC_DIR / "trophies" / "documents"
-BASE_CSS_PATH = DOCUMENTS_STATIC_DIR / "base.css"
+PDF_STATIC_DIR = STATIC_DIR / "pdf"  # base.css and the default logo, linked from every PDF
+BASE_CSS_PATH = PDF_STATIC_DIR / "base.css"
 CONTENT_TYPE = "application/pdf"
 
 # What an unknown variable prints while rendering; found in the output, it fails the render.
@@ -187,12 +187,25 @@ def _stylesheet(css: str):
     def make():
         return w["weasyprint"].CSS(
             string=css,
-            base_url=DOCUMENTS_STATIC_DIR.as_uri() + "/",
+            base_url=PDF_STATIC_DIR.as_uri() + "/",
             font_config=w["fonts"],
             url_fetcher=w["fetcher"],
         )
 
     return _stylesheets.get_or_make(_key("css", css), make)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A whole HTML page (a Django template already rendered, e.g. the jury's procès-verbal)
+    as PDF bytes, with the shipped fonts (``CL Sans``, ``CL Serif`` of base.css) and the
+    fetcher that reads nothing but the static files. The page's own ``<style>`` sets its
+    layout (``@page`` size and margins) over the base."""
+    w = _weasy()
+    return (
+        w["weasyprint"]
+        .HTML(string=html, base_url=PDF_STATIC_DIR.as_uri() + "/", url_fetcher=w["fetcher"])
+        .write_pdf(stylesheets=[w["css_base"]], font_config=w["fonts"], cache=w["images"])
+    )
 
 
 @dataclass(frozen=True)
@@ -257,7 +270,7 @@ def render_pdfs(*, html_template: str, css_template: str, documents: list[PdfInp
     )
     rendered = (
         w["weasyprint"]
-        .HTML(string=html, base_url=DOCUMENTS_STATIC_DIR.as_uri() + "/", url_fetcher=w["fetcher"])
+        .HTML(string=html, base_url=PDF_STATIC_DIR.as_uri() + "/", url_fetcher=w["fetcher"])
         .render(
             stylesheets=[w["css_base"], _stylesheet(css)],
             font_config=w["fonts"],

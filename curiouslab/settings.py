@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cohorts",
     "sessions.apps.SessionsConfig",
     "trophies",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -217,11 +218,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=17),
     },
-    # Documents whose worker or message was lost are rendered again (trophies.tasks).
+    # Documents whose worker or message was lost are rendered again (documents.tasks).
     # A safety net (a redelivered task takes its documents back, a transient error retries
     # with backoff): every quarter of the task time limit, 10 to 30 s.
-    "trophies-requeue-stuck-documents": {
-        "task": "trophies.requeue_stuck_documents",
+    "documents-requeue-stuck-documents": {
+        "task": "documents.requeue_stuck_documents",
         "schedule": timedelta(seconds=max(10, min(30, CELERY_TASK_TIME_LIMIT // 4))),
     },
     # Sessions: reminders the day before a session and two days before a deadline; hourly
@@ -297,6 +298,9 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or No
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Curious Lab"
+# One 30 s period either side is accepted (RFC 6238, 5.2): a phone a few seconds off, or a code
+# typed as its period ends, still signs in. A code is still refused once used.
+MFA_TOTP_TOLERANCE = 1
 # TOTP secrets and recovery-code seeds are stored encrypted (Fernet) with MFA_ENCRYPTION_KEY:
 # one key, or several separated by commas during a rotation, the newest first (it encrypts;
 # all of them decrypt). See README, "Rotating the MFA key".

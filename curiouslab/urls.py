@@ -22,7 +22,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("sessions/", include("sessions.urls")),
     path("jury/", include("trophies.urls")),
-    path("", include("trophies.document_urls")),
+    path("", include("documents.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

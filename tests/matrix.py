@@ -21,7 +21,7 @@ MATRIX_MODULES = [
     "tests.cohorts.matrix",
     "tests.sessions.matrix",
     "tests.trophies.matrix",
-    "tests.trophies.document_matrix",
+    "tests.documents.document_matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page

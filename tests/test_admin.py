@@ -19,10 +19,10 @@ from curiouslab.accounts.models import (
     Role,
     User,
 )
+from documents.models import Document, DocumentBranding, DocumentSettings, DocumentTemplate
 from tests.factories import TeamFactory, UserFactory, member
 from tests.trophies.factories import ready_jury
 from tests.world import _side
-from trophies.document_models import Document, DocumentBranding, DocumentSettings, DocumentTemplate
 from trophies.models import Award, Jury
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_admin_keeps_history_read_only(world, operator):
     # No marks in the admin, and documents are issued and revoked on the platform.
     assert operator.get("/admin/trophies/score/").status_code == 404
     doc = Document.objects.first()
-    change = operator.get(reverse("admin:trophies_document_change", args=[doc.pk])).text
+    change = operator.get(reverse("admin:documents_document_change", args=[doc.pk])).text
     assert 'name="revoked_at"' not in change
     user_page = operator.get(
         reverse("admin:accounts_user_change", args=[world.a.people["student"].pk])

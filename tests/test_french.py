@@ -65,7 +65,7 @@ def test_every_app_has_its_mail_templates_found():
     names = _mail_templates()
     assert "accounts/email/invitation.txt" in names
     assert "sessions/email/session_changed.txt" in names
-    assert "trophies/documents/email/document_ready.txt" in names
+    assert "documents/email/document_ready.txt" in names
     assert len(names) >= 40
 
 
@@ -106,7 +106,7 @@ def test_invitation_mail_names_the_school_as_it_is_written(world):
 
 
 # --- Plurals ---------------------------------------------------------------------------------
-from tests.trophies.document_fixtures import *  # noqa: E402, F403 - fixtures
+from tests.documents.document_fixtures import *  # noqa: E402, F403 - fixtures
 
 
 @pytest.mark.django_db
@@ -206,7 +206,7 @@ def test_enrolment_mail_elides_the_school():
 def test_state_labels_agree_with_their_noun():
     from challenges.models import ChallengeStatus
     from cohorts.models import SchoolEnrolment, Team
-    from trophies.document_models import DocumentStatus
+    from documents.models import DocumentStatus
 
     with translation.override("fr"):
         # Un défi : masculin.

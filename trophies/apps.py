@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class TrophiesConfig(AppConfig):
     name = "trophies"
-    verbose_name = _("Jury, trophies and diplomas")
+    verbose_name = _("Jury and trophies")

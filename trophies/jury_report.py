@@ -1,6 +1,7 @@
 """The procès-verbal of the jury's deliberation, as a PDF. A pure function of the jury's
-data: ``render_report(jury=…) -> (filename, content_type, bytes)``. WeasyPrint is imported
-lazily and gets a URL fetcher that fetches nothing: the document embeds all it needs."""
+data: ``render_report(jury=…) -> (filename, content_type, bytes)``, laid out by the shared
+renderer (``curiouslab.pdf.html_to_pdf``: the shipped fonts, a fetcher limited to the static
+files)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from curiouslab import pdf
 from trophies.models import Jury
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The jury report fetches no external resource ({url[:40]}).")
 
 
 def report_html(*, jury: Jury) -> str:
@@ -42,10 +40,8 @@ def report_html(*, jury: Jury) -> str:
 
 
 def render_report(*, jury: Jury, language: str | None = None) -> tuple[str, str, bytes]:
-    from weasyprint import HTML
-
     with translation.override(language or translation.get_language()):
         html = report_html(jury=jury)
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    content = pdf.html_to_pdf(html)
     filename = f"proces-verbal-{slugify(jury.name) or jury.pk}.pdf"
-    return filename, "application/pdf", pdf
+    return filename, pdf.CONTENT_TYPE, content

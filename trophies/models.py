@@ -1,7 +1,5 @@
-"""Jury, criteria, scores and results (issue #6); awards; documents (issue #7).
-
-The jury models live here; the documents' models in ``trophies/document_models.py``,
-imported at the end of this module."""
+"""Jury, criteria, scores and results (issue #6) and the awards they give. The documents
+(diplomas, certificates, attestations) are their own app, ``documents``."""
 
 from __future__ import annotations
 
@@ -422,6 +420,3 @@ class RankedFinalist(models.Model):
         from trophies.jury_results import stored_tie_notes  # noqa: PLC0415 -- cycle: trophies.jury_results imports these models
 
         return stored_tie_notes(self)
-
-
-from trophies.document_models import *  # noqa: E402,F403

@@ -20,6 +20,7 @@ from cohorts.models import (
     Team,
     TeamMember,
 )
+from cohorts.selectors import cohorts_managed_by
 from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role
 from curiouslab.accounts.roles import roles_for
@@ -36,9 +37,8 @@ from trophies.models import (
 
 
 def juries_managed_by(user) -> QuerySet[Jury]:
-    """Juries of the cohorts whose programme the user coordinates."""
-    orgs = roles_for(user).orgs(Role.COORDINATOR)
-    return Jury.objects.filter(cohort__programme__organisation_id__in=orgs).select_related(
+    """Juries of the cohorts the user coordinates (``cohorts_managed_by``, the one scope)."""
+    return Jury.objects.filter(cohort__in=cohorts_managed_by(user)).select_related(
         "cohort__programme", "closing_session"
     )
 

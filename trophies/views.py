@@ -18,9 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from cohorts.models import Cohort
-from curiouslab.accounts.models import Role
-from curiouslab.accounts.roles import roles_for
+from cohorts.selectors import cohorts_managed_by
 from curiouslab.errors import DomainError
 from curiouslab.qr import qr_svg
 from curiouslab.site import absolute_url
@@ -65,12 +63,6 @@ def _managed(request, pk: int):
     return get_object_or_404(juries_managed_by(request.user), pk=pk)
 
 
-def _coordinated_cohorts(user):
-    return Cohort.objects.filter(
-        programme__organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
-    ).select_related("programme")
-
-
 def _done(request, jury, message: str | None = None, anchor: str = ""):
     if message:
         messages.success(request, message)
@@ -104,7 +96,7 @@ def jury_list(request):
 def jury_create(request):
     if not request.user.has_perm("trophies.add_jury"):
         raise PermissionDenied
-    cohorts = _coordinated_cohorts(request.user)
+    cohorts = cohorts_managed_by(request.user)
     form = JuryForm(
         request.POST or None,
         cohorts=cohorts,
@@ -161,7 +153,7 @@ def jury_edit(request, pk: int):
     if not request.user.has_perm("trophies.change_jury", jury):
         messages.error(request, _("The jury can only be changed before voting opens."))
         return redirect("trophies:jury_detail", pk=jury.pk)
-    form = JuryForm(request.POST or None, cohorts=_coordinated_cohorts(request.user), jury=jury)
+    form = JuryForm(request.POST or None, cohorts=cohorts_managed_by(request.user), jury=jury)
     if request.method == "POST" and form.is_valid():
         try:
             services.jury_update(jury=jury, actor=request.user, settings=form.settings())

@@ -45,6 +45,6 @@ def test_a_rolled_back_change_leaves_no_task(world):
 
 def test_relay_and_stuck_sweep_run_at_least_every_minute():
     schedule = settings.CELERY_BEAT_SCHEDULE
-    for name in ("outbox-relay", "trophies-requeue-stuck-documents"):
+    for name in ("outbox-relay", "documents-requeue-stuck-documents"):
         assert schedule[name]["schedule"] <= timedelta(seconds=60), name
     assert schedule["outbox-relay"]["task"] == "accounts.relay_outbox"

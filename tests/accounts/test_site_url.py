@@ -18,11 +18,11 @@ from django.urls import reverse
 from cohorts.models import CoachAssignment
 from curiouslab.mail import render_mail
 from curiouslab.site import absolute_url
+from documents import services as document_services
 from sessions.services import checkin_url, feed_regenerate
+from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 from tests.sessions.conftest import cast  # noqa: F401 - fixture
 from tests.sessions.factories import running
-from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
-from trophies import document_services
 
 ROOT = Path(__file__).resolve().parents[2]
 LAB = "https://lab.example.org:8443"

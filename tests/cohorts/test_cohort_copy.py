@@ -10,9 +10,9 @@ import pytest
 from cohorts import services
 from cohorts.models import Cohort, DraftSession, Milestone
 from curiouslab.accounts.models import Role
+from documents import selectors
+from documents.models import DocumentSettings
 from sessions.models import Session, SessionKind
-from trophies import document_services
-from trophies.document_models import DocumentSettings
 from trophies.models import Jury
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_sessions_and_attendance_rule_are_copied_as_drafts_to_confirm(setup, log
     new = _copy(setup, login)
     # Nothing applies yet: no session in the new calendar, the default rule.
     assert not Session.objects.filter(cohort=new).exists()
-    assert document_services.settings_for(new).attendance_min_percent == 75
+    assert selectors.settings_for(new).attendance_min_percent == 75
     assert new.attendance_rule_to_confirm == 60
     drafts = {d.title: d for d in DraftSession.objects.filter(cohort=new)}
     assert set(drafts) == {"Atelier prototypage", "Visite du chantier"}
@@ -124,7 +124,7 @@ def test_sessions_and_attendance_rule_are_copied_as_drafts_to_confirm(setup, log
 
     response = client.post(url, {"confirm": "rule"}, follow=True)
     assert "La règle de présence de 60 % s&#x27;applique." in response.content.decode()
-    assert document_services.settings_for(new).attendance_min_percent == 60
+    assert selectors.settings_for(new).attendance_min_percent == 60
     new.refresh_from_db()
     assert new.attendance_rule_to_confirm is None
     assert "à confirmer" not in client.get(f"/cohorts/{new.pk}/").content.decode()

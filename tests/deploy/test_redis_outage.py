@@ -197,9 +197,9 @@ def test_documents_asked_for_while_the_broker_is_down_wait_in_the_outbox(
     client, settings, redis_server, broker_on
 ):
     from curiouslab.accounts.models import OutboxMessage
-    from tests.trophies.document_fixtures import build_documents_world
+    from documents.models import Document, DocumentStatus
+    from tests.documents.document_fixtures import build_documents_world
     from tests.world import build_world
-    from trophies.document_models import Document, DocumentStatus
 
     settings.CACHES = _site_cache_on(redis_server)
     world = build_world()
@@ -222,7 +222,7 @@ def test_documents_asked_for_while_the_broker_is_down_wait_in_the_outbox(
     documents = Document.objects.filter(cohort=cohort)
     assert documents.count() >= 4
     assert set(documents.values_list("status", flat=True)) == {DocumentStatus.PENDING}
-    waiting = OutboxMessage.objects.filter(sent_at__isnull=True, task="trophies.render_documents")
+    waiting = OutboxMessage.objects.filter(sent_at__isnull=True, task="documents.render_documents")
     assert waiting.count() >= 1
     assert all("OperationalError" in m.last_error for m in waiting)
     chunks = sorted(m.kwargs["document_ids"] for m in waiting)
@@ -234,7 +234,7 @@ def test_documents_asked_for_while_the_broker_is_down_wait_in_the_outbox(
     assert response.status_code == 302
     assert time.monotonic() - started < 1
     assert OutboxMessage.objects.filter(
-        sent_at__isnull=True, task="trophies.email_documents"
+        sent_at__isnull=True, task="documents.email_documents"
     ).exists()
 
     # Redis is back: the relay (what beat runs every 30 s) publishes everything, once.

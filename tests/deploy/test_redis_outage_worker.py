@@ -82,7 +82,7 @@ def _stop(process) -> None:
 
 
 def _students(side, team, count, tag):
-    from tests.trophies.document_fixtures import add_student
+    from tests.documents.document_fixtures import add_student
 
     for i in range(count):
         add_student(side, team, first_name=f"{tag}{i:02d}", last_name="Élève")
@@ -93,11 +93,11 @@ def test_work_asked_for_during_a_redis_outage_is_done_within_two_minutes_of_its_
 ):
     from cohorts.models import Team
     from curiouslab.accounts.models import OutboxMessage
+    from documents import services
+    from documents.models import Document, DocumentStatus
+    from tests.documents.document_fixtures import make_challenge
     from tests.factories import CohortFactory
-    from tests.trophies.document_fixtures import make_challenge
     from tests.world import build_world
-    from trophies import document_services as services
-    from trophies.document_models import Document, DocumentStatus
 
     var_dir, mail_dir = tmp_path / "var", tmp_path / "mail"
     var_dir.mkdir()
@@ -194,7 +194,7 @@ def test_work_asked_for_during_a_redis_outage_is_done_within_two_minutes_of_its_
             sent_at__isnull=True, task="accounts.send_email"
         ).exists()
         assert OutboxMessage.objects.filter(
-            sent_at__isnull=True, task="trophies.render_documents"
+            sent_at__isnull=True, task="documents.render_documents"
         ).exists()
         time.sleep(max(0.0, OUTAGE - (time.monotonic() - stopped)))
 

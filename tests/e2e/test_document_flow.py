@@ -11,10 +11,10 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from documents import services
+from documents.models import Document, DocumentKind, DocumentStatus
+from tests.documents.document_fixtures import build_documents_world
 from tests.factories import PASSWORD
-from tests.trophies.document_fixtures import build_documents_world
-from trophies import document_services as services
-from trophies.document_models import Document, DocumentKind, DocumentStatus
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -176,7 +176,7 @@ def test_coordinator_confirms_dozens_of_diplomas_and_rows_become_downloadable_li
     """From her home page the coordinator issues 13 diplomas: a page asks her to confirm the
     number, then the list's rows turn "Prêt" with their download button as the worker renders
     them, with the progress bar, without a reload."""
-    from trophies.tasks import render_documents
+    from documents.tasks import render_documents
 
     build_documents_world(world, extra_students=12)
     coordinator = world.a.people["coordinator"]

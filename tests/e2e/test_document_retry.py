@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from allauth.account.models import EmailAddress
 
+from documents import services
+from documents.models import Document, DocumentKind, DocumentStatus
+from tests.documents.document_fixtures import build_documents_world
 from tests.e2e.test_core_flows import sign_in
-from tests.trophies.document_fixtures import build_documents_world
-from trophies import document_services as services
-from trophies.document_models import Document, DocumentKind, DocumentStatus
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

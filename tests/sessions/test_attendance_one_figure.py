@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from curiouslab.accounts.models import Role
+from documents import eligibility
 from sessions.selectors import attendance_rates
 from tests.sessions.factories import AttendanceFactory, SessionFactory, running
-from trophies import document_services
 
 pytestmark = pytest.mark.django_db
 
@@ -63,16 +63,16 @@ def test_dashboard_attendance_page_and_diploma_say_the_same_figure(cast, login):
     assert f"{student} Les Audacieux" in page
     assert re.search(rf"{re.escape(str(student))} Les Audacieux [^%]*? 2 / 3 67 %", page)
 
-    eligibility = _text(client.get(f"/documents/cohort/{cast.cohort.pk}/eligibility/?kind=diploma"))
-    assert re.search(rf"{re.escape(student.get_full_name())} Les Audacieux 67 %", eligibility)
-    assert document_services.attendance_by_user(cast.cohort)[student.pk] == 67
+    eligibility_page = _text(
+        client.get(f"/documents/cohort/{cast.cohort.pk}/eligibility/?kind=diploma")
+    )
+    assert re.search(rf"{re.escape(student.get_full_name())} Les Audacieux 67 %", eligibility_page)
+    assert eligibility.attendance_by_user(cast.cohort)[student.pk] == 67
 
 
 def test_student_invited_to_no_ended_working_session_has_no_figure_and_missed_nothing(cast):
     _ended(cast, teams=[cast.team])
-    assert document_services.attendance_by_user(cast.cohort)[cast.other_student.pk] is None
-    rows = {
-        c.recipient.pk: c for c in document_services.candidates(cohort=cast.cohort, kind="diploma")
-    }
+    assert eligibility.attendance_by_user(cast.cohort)[cast.other_student.pk] is None
+    rows = {c.recipient.pk: c for c in eligibility.candidates(cohort=cast.cohort, kind="diploma")}
     assert rows[cast.other_student.pk].attendance is None
     assert "présence" not in rows[cast.other_student.pk].reason  # not refused for attendance

@@ -16,11 +16,11 @@ from cohorts.models import DeliverableFile
 from curiouslab.accounts.models import Invitation
 from curiouslab.errors import DomainError
 from curiouslab.uploads import LOGO_POLICY, check_upload, weasyprint_draws
+from documents.models import DocumentBranding
 from sessions.models import SessionMaterial
 from tests.challenges.factories import ChallengeFactory, on_side
 from tests.cohorts import factories as cf
 from tests.sessions.factories import SessionFactory
-from trophies.document_models import DocumentBranding
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,11 @@
 """Results: weighted means, z-score normalisation, spread, tie-break chain, casting vote,
 publication that creates the trophies and then locks everything, and the PDF report."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from curiouslab.errors import DomainError
 from tests.trophies.factories import juror, ready_jury
@@ -157,6 +160,11 @@ def test_report_pdf_is_generated(world, as_user):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "proces-verbal" in response["Content-Disposition"]
+    # Laid out by the shared renderer with the fonts the project ships (base.css names them
+    # CL Sans), not with a font of the machine.
+    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    fonts = {str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert fonts and all(name.split("+")[-1].startswith("CL-Sans") for name in fonts), fonts
 
 
 def test_report_html_lists_jurors_exclusions_ranking_and_signatures(world):

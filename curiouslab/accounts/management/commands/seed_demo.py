@@ -16,7 +16,7 @@ SEEDS = [
     "cohorts.demo_teams",
     "sessions.demo",
     "trophies.demo",
-    "trophies.document_demo",
+    "documents.demo",
 ]
 
 

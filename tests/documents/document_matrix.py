@@ -1,7 +1,7 @@
-"""Matrix rows of the documents (trophies/document_urls.py, namespace "documents")."""
+"""Matrix rows of the documents (documents/urls.py, namespace "documents")."""
 
+from tests.documents.document_fixtures import build_documents_world
 from tests.matrix import ANON_LOGIN, Row
-from tests.trophies.document_fixtures import build_documents_world
 
 COORDINATOR_PAGE = {
     "anonymous": ANON_LOGIN,
@@ -23,9 +23,9 @@ DOCUMENT_ACTION = {"anonymous": ANON_LOGIN, "coordinator": 302, "default": 404}
 
 
 def build(world):
-    from trophies import document_services as services
-    from trophies.document_models import DocumentKind
-    from trophies.tasks import render_documents
+    from documents import services
+    from documents.models import DocumentKind
+    from documents.tasks import render_documents
 
     build_documents_world(world)
     coordinator = world.a.people["coordinator"]

@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
-from tests.trophies.document_fixtures import add_student, attend, build_documents_world
-from trophies import document_services as services
-from trophies.document_models import Document, DocumentKind, DocumentStatus
+from documents import eligibility, services
+from documents.models import Document, DocumentKind, DocumentStatus
+from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
+from tests.documents.document_fixtures import add_student, attend, build_documents_world
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def _issue(client, w, **data):
 
 
 def _eligible(w) -> int:
-    rows = services.candidates(cohort=w.a.cohort, kind=DocumentKind.DIPLOMA)
+    rows = eligibility.candidates(cohort=w.a.cohort, kind=DocumentKind.DIPLOMA)
     return sum(1 for r in rows if r.eligible and r.document is None)
 
 
@@ -76,7 +76,7 @@ def test_a_few_documents_are_issued_at_once(docworld, login, django_capture_on_c
 
 
 def _eligible_issued(w) -> int:
-    rows = services.candidates(cohort=w.a.cohort, kind=DocumentKind.DIPLOMA)
+    rows = eligibility.candidates(cohort=w.a.cohort, kind=DocumentKind.DIPLOMA)
     return sum(1 for r in rows if r.eligible)
 
 

@@ -45,7 +45,7 @@ class DocumentStatus(models.TextChoices):
 
 class DocumentTemplate(models.Model):
     """A programme's own HTML and CSS for one kind of document in one language. Without one,
-    the built-in default of that kind is used (``trophies/document_defaults``)."""
+    the built-in default of that kind is used (``documents/templates/documents/defaults``)."""
 
     programme = models.ForeignKey(
         "cohorts.Programme", on_delete=models.CASCADE, related_name="document_templates"

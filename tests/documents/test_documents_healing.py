@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curiouslab import pdf
-from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
-from trophies import document_services as services
-from trophies.document_models import Document, DocumentArchive, DocumentKind, DocumentStatus
+from documents import services
+from documents.models import Document, DocumentArchive, DocumentKind, DocumentStatus
+from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 
 
 def _issue(w, capture):
@@ -41,7 +41,7 @@ def _disk_full(monkeypatch, times=10**6):
 def test_permanent_error_fails_at_once_with_its_reason(
     docworld, django_capture_on_commit_callbacks
 ):
-    from trophies.document_models import DocumentTemplate
+    from documents.models import DocumentTemplate
 
     DocumentTemplate.objects.create(
         programme=docworld.a.programme, kind="diploma", language="fr", html="{% if %}", css=""
@@ -95,7 +95,7 @@ def test_disk_full_fails_transient_then_retried_automatically_a_bounded_number_o
 def test_archive_retries_when_storage_is_full_then_builds(
     docworld, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from trophies.tasks import build_document_archive
+    from documents.tasks import build_document_archive
 
     _issue(docworld, django_capture_on_commit_callbacks)
     archive = DocumentArchive.objects.create(cohort=docworld.a.cohort)
@@ -131,7 +131,7 @@ def test_stale_age_and_sweep_period_come_from_the_task_time_limit(settings):
     assert settings.CELERY_TASK_TIME_LIMIT <= 120
     assert services.stale_after() == timedelta(seconds=settings.DOCUMENTS_STALE_SECONDS)
     assert settings.DOCUMENTS_STALE_SECONDS == settings.CELERY_TASK_TIME_LIMIT + 15
-    period = settings.CELERY_BEAT_SCHEDULE["trophies-requeue-stuck-documents"]["schedule"]
+    period = settings.CELERY_BEAT_SCHEDULE["documents-requeue-stuck-documents"]["schedule"]
     assert period <= timedelta(seconds=30)
 
 

@@ -1,5 +1,5 @@
-"""Documents: who gets what (reads), issuing, rendering, revoking, e-mailing and archives
-(writes). The PDF itself is made by the pure renderer ``curiouslab.pdf``; this module gathers
+"""Writes of the documents: issuing, rendering, revoking, e-mailing and archives; who gets
+what is ``documents.eligibility``, the reads ``documents.selectors``. The PDF itself is made by the pure renderer ``curiouslab.pdf``; this module gathers
 its inputs, stores its output and keeps each document's state.
 
 States of a document: pending → rendering → ready / failed (failed → pending on retry).
@@ -16,10 +16,8 @@ import logging
 import os
 import shutil
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -27,24 +25,23 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, transaction
 from django.db import OperationalError as DatabaseOperationalError
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cohorts.models import CoachAssignment, Cohort, Programme, Team, TeamMember
+from cohorts.models import Cohort, Programme
 from curiouslab import pdf, qr
-from curiouslab.accounts.models import Organisation, Role, User
-from curiouslab.accounts.roles import roles_for
+from curiouslab.accounts.models import User
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
 from curiouslab.outbox import outbox_enqueue, outbox_enqueue_many
 from curiouslab.site import absolute_url
-from sessions.selectors import attendance_rates
-from trophies.document_models import (
+from documents.eligibility import candidates
+from documents.models import (
     Document,
     DocumentArchive,
     DocumentBranding,
@@ -53,11 +50,9 @@ from trophies.document_models import (
     DocumentStatus,
     DocumentTemplate,
 )
-from trophies.models import Award, JuryMember
+from documents.selectors import branding_for, template_for
 
 log = logging.getLogger(__name__)
-
-DEFAULTS_DIR = Path(__file__).resolve().parent / "templates" / "trophies" / "documents" / "defaults"
 
 
 def stale_after() -> timedelta:
@@ -163,33 +158,6 @@ PRINTED_LABELS = [
 ]
 
 
-@cache
-def default_template(kind: str, language: str) -> tuple[str, str]:
-    """The built-in HTML and CSS of a kind of document."""
-    html = (DEFAULTS_DIR / f"{kind}.{language}.html").read_text(encoding="utf-8")
-    css = (DEFAULTS_DIR / "document.css").read_text(encoding="utf-8")
-    return html, css
-
-
-def template_for(*, programme_id: int, kind: str, language: str) -> tuple[str, str]:
-    custom = (
-        DocumentTemplate.objects.filter(programme_id=programme_id, kind=kind, language=language)
-        .values_list("html", "css")
-        .first()
-    )
-    return custom if custom else default_template(kind, language)
-
-
-def branding_for(programme: Programme) -> DocumentBranding:
-    branding = DocumentBranding.objects.filter(programme=programme).first()
-    return branding or DocumentBranding(programme=programme)
-
-
-def settings_for(cohort: Cohort) -> DocumentSettings:
-    obj, _created = DocumentSettings.objects.get_or_create(cohort=cohort)
-    return obj
-
-
 _logo_cache: dict[str, str] = {}
 
 
@@ -246,196 +214,6 @@ def render_document(
     )
 
 
-# --- Printed data ----------------------------------------------------------------------------
-def _printed_base(cohort: Cohort, language: str, branding: DocumentBranding) -> dict[str, str]:
-    with translation.override(language):
-        date = formats.date_format(cohort.closing, "j F Y")
-    return {
-        "cohort": cohort.name,
-        "programme": cohort.programme.name,
-        "school_year": cohort.school_year,
-        "date": date,
-        "signatory_name": branding.signatory_name,
-        "signatory_title": branding.signatory_title,
-    }
-
-
-def _challenge_bits(challenge) -> dict[str, str]:
-    if challenge is None:
-        return {"challenge": "", "commune": ""}
-    return {"challenge": challenge.title, "commune": challenge.municipality.name}
-
-
-# --- Who gets what ---------------------------------------------------------------------------
-@dataclass
-class Candidate:
-    """One document that issuing would create, or a person who will not get one and why."""
-
-    kind: str
-    label: str
-    eligible: bool
-    reason: str = ""
-    recipient: User | None = None
-    award: Award | None = None
-    organisation: Organisation | None = None
-    language: str = "fr"
-    data: dict[str, str] = field(default_factory=dict)
-    attendance: int | None = None
-    document: Document | None = None  # the live document already issued
-
-    @property
-    def key(self):
-        return (self.recipient_id, self.award_id, self.organisation_id)
-
-    @property
-    def recipient_id(self):
-        return self.recipient.id if self.recipient else None
-
-    @property
-    def award_id(self):
-        return self.award.id if self.award else None
-
-    @property
-    def organisation_id(self):
-        return self.organisation.id if self.organisation else None
-
-
-def attendance_by_user(cohort: Cohort) -> dict[int, int | None]:
-    """{user id: attendance percent} of the cohort's students, from the one attendance rule
-    (``sessions.selectors.attendance_rates``): the figure the dashboard and the attendance
-    page show. None for a student invited to no ended working session yet."""
-    return {s.user_id: s.percent for s in attendance_rates(cohort).students}
-
-
-def _live_documents(cohort: Cohort, kind: str) -> dict[tuple, Document]:
-    docs = Document.objects.filter(cohort=cohort, kind=kind, revoked_at__isnull=True)
-    return {(d.recipient_id, d.award_id, d.organisation_id): d for d in docs}
-
-
-def candidates(*, cohort: Cohort, kind: str) -> list[Candidate]:
-    """Everyone who would get a document of ``kind``, and the students who would not (with
-    the reason). A constant number of queries."""
-    branding = branding_for(cohort.programme)
-    result: list[Candidate] = []
-    if kind == DocumentKind.DIPLOMA:
-        rule = settings_for(cohort).attendance_min_percent
-        attendance = attendance_by_user(cohort)
-        members = (
-            TeamMember.objects.filter(cohort=cohort)
-            .select_related("user", "team", "team__challenge__municipality", "school")
-            .order_by("team__name", "user__last_name", "user__first_name")
-        )
-        for m in members:
-            percent = attendance.get(m.user_id)
-            eligible, reason = True, ""
-            if m.team.status != Team.Status.CONFIRMED:
-                eligible, reason = False, _("The team is not confirmed.")
-            elif percent is not None and percent < rule:
-                eligible = False
-                reason = _(
-                    "Attended %(percent)s%% of the working sessions (%(rule)s%% required)."
-                ) % {
-                    "percent": percent,
-                    "rule": rule,
-                }
-            language = m.user.language or "fr"
-            data = {
-                **_printed_base(cohort, language, branding),
-                "recipient_name": m.user.get_full_name() or m.user.email,
-                "school": m.school.name,
-                "team": m.team.name,
-                **_challenge_bits(m.team.challenge),
-            }
-            result.append(
-                Candidate(
-                    kind, data["recipient_name"], eligible, reason, recipient=m.user,
-                    language=language, data=data, attendance=percent,
-                )
-            )  # fmt: skip
-    elif kind == DocumentKind.TROPHY:
-        awards = Award.objects.filter(cohort=cohort).select_related(
-            "team__challenge__municipality", "challenge__municipality"
-        )
-        for award in awards:
-            data = {
-                **_printed_base(cohort, "fr", branding),
-                "team": award.team.name,
-                "award_category": award.category,
-                "award_rank": str(award.rank),
-                **_challenge_bits(award.challenge or award.team.challenge),
-            }
-            label = f"{award.category} — {award.team.name}"
-            result.append(Candidate(kind, label, True, award=award, data=data))
-    elif kind == DocumentKind.JUROR:
-        # The people who sat on a jury of this cohort (once each, whatever the number of
-        # juries), not everyone who holds the juror role in the organisation.
-
-        seated: dict[int, User] = {}
-        for seat in (
-            JuryMember.objects.filter(jury__cohort=cohort, user__isnull=False)
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name", "user_id")
-        ):
-            seated.setdefault(seat.user_id, seat.user)
-        for user in seated.values():
-            language = user.language or "fr"
-            data = {
-                **_printed_base(cohort, language, branding),
-                "recipient_name": user.get_full_name() or user.email,
-            }
-            result.append(
-                Candidate(kind, data["recipient_name"], True, recipient=user,
-                          language=language, data=data)
-            )  # fmt: skip
-    elif kind == DocumentKind.COACH:
-        teams_of: dict[int, list[str]] = {}
-        coaches: dict[int, User] = {}
-        for a in (
-            CoachAssignment.objects.filter(team__cohort=cohort)
-            .select_related("coach", "team")
-            .order_by("coach__last_name", "team__name")
-        ):
-            teams_of.setdefault(a.coach_id, []).append(a.team.name)
-            coaches[a.coach_id] = a.coach
-        for coach_id, coach in coaches.items():
-            language = coach.language or "fr"
-            data = {
-                **_printed_base(cohort, language, branding),
-                "recipient_name": coach.get_full_name() or coach.email,
-                "team": ", ".join(teams_of[coach_id]),
-            }
-            result.append(
-                Candidate(kind, data["recipient_name"], True, recipient=coach,
-                          language=language, data=data)
-            )  # fmt: skip
-    elif kind == DocumentKind.MUNICIPALITY:
-        by_org: dict[int, tuple[Organisation, list[str]]] = {}
-        for team in (
-            Team.objects.filter(
-                cohort=cohort, status=Team.Status.CONFIRMED, challenge__isnull=False
-            )
-            .select_related("challenge__municipality")
-            .order_by("challenge__title")
-        ):
-            org = team.challenge.municipality
-            titles = by_org.setdefault(org.id, (org, []))[1]
-            if team.challenge.title not in titles:
-                titles.append(team.challenge.title)
-        for org, titles in by_org.values():
-            data = {
-                **_printed_base(cohort, "fr", branding),
-                "commune": org.name,
-                "challenge": ", ".join(titles),
-            }
-            result.append(Candidate(kind, org.name, True, organisation=org, data=data))
-    else:
-        raise DomainError(_("Unknown kind of document."))
-    live = _live_documents(cohort, kind)
-    for c in result:
-        c.document = live.get(c.key)
-    return result
-
-
 # --- Issuing ---------------------------------------------------------------------------------
 def queue_rendering(document_ids: list[int]) -> None:
     """Write chunked render tasks to the outbox, published once the transaction commits
@@ -443,7 +221,7 @@ def queue_rendering(document_ids: list[int]) -> None:
     ids = list(document_ids)
     size = chunk_size()
     outbox_enqueue_many(
-        task="trophies.render_documents",
+        task="documents.render_documents",
         kwargs_list=[{"document_ids": ids[i : i + size]} for i in range(0, len(ids), size)],
         queue=getattr(settings, "DOCUMENTS_QUEUE", None),
     )
@@ -458,8 +236,9 @@ def documents_issue(
     if kind not in DocumentKind.values:
         raise DomainError(_("Unknown kind of document."))
     with transaction.atomic():
-        doc_settings = settings_for(cohort)
-        DocumentSettings.objects.select_for_update().get(pk=doc_settings.pk)  # one at a time
+        # One issue at a time per cohort: the settings row is its lock.
+        DocumentSettings.objects.get_or_create(cohort=cohort)
+        DocumentSettings.objects.select_for_update().get(cohort=cohort)
         now = timezone.now()
         new = [
             Document(
@@ -807,7 +586,7 @@ def documents_requeue_lost(*, queued_before) -> int:
 
 def documents_release_claims(*, worker: str) -> int:
     """Queue again the documents being rendered under ``worker``'s node name: called by a
-    worker as it starts (``trophies.tasks.release_claims_of_previous_run``), when it holds
+    worker as it starts (``documents.tasks.release_claims_of_previous_run``), when it holds
     no claim yet, so those are a dead previous run's. Returns how many."""
     if not worker:
         return 0
@@ -852,7 +631,7 @@ def documents_email_queue(*, cohort: Cohort, actor: User) -> None:
             obj=cohort,
             organisation=cohort.programme.organisation_id,
         )
-        outbox_enqueue(task="trophies.email_documents", kwargs={"cohort_id": cohort.pk})
+        outbox_enqueue(task="documents.email_documents", kwargs={"cohort_id": cohort.pk})
 
 
 def documents_email_send(*, cohort_id: int) -> int:
@@ -875,7 +654,7 @@ def documents_email_send(*, cohort_id: int) -> int:
                 continue
             send_templated_mail(
                 recipients=[document.recipient],
-                template="trophies/documents/email/document_ready",
+                template="documents/email/document_ready",
                 context={
                     "document": document,
                     "kind": document.get_kind_display(),
@@ -899,7 +678,7 @@ def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
             obj=archive,
             organisation=cohort.programme.organisation_id,
         )
-        outbox_enqueue(task="trophies.build_document_archive", kwargs={"archive_id": archive.pk})
+        outbox_enqueue(task="documents.build_document_archive", kwargs={"archive_id": archive.pk})
     return archive
 
 
@@ -1063,9 +842,13 @@ def branding_save(*, branding: DocumentBranding, actor: User) -> DocumentBrandin
     return branding
 
 
-def settings_save(*, doc_settings: DocumentSettings, actor: User) -> DocumentSettings:
+def settings_save(*, doc_settings: DocumentSettings, actor: User | None) -> DocumentSettings:
+    """Save the cohort's settings (the defaults of ``settings_for`` become a row)."""
     with transaction.atomic():
-        doc_settings.save(update_fields=["attendance_min_percent"])
+        doc_settings, _created = DocumentSettings.objects.update_or_create(
+            cohort=doc_settings.cohort,
+            defaults={"attendance_min_percent": doc_settings.attendance_min_percent},
+        )
         audit_log(
             actor=actor,
             action="documents.settings_save",
@@ -1074,64 +857,3 @@ def settings_save(*, doc_settings: DocumentSettings, actor: User) -> DocumentSet
             after={"attendance_min_percent": doc_settings.attendance_min_percent},
         )
     return doc_settings
-
-
-# --- Reads -----------------------------------------------------------------------------------
-def cohorts_managed_by(user) -> Any:
-    return Cohort.objects.filter(
-        programme__organisation_id__in=roles_for(user).orgs(Role.COORDINATOR)
-    ).select_related("programme")
-
-
-def programmes_managed_by(user) -> Any:
-    return Programme.objects.filter(organisation_id__in=roles_for(user).orgs(Role.COORDINATOR))
-
-
-def documents_visible_to(user) -> Any:
-    """Documents ``user`` may download: their own, their team's trophy certificates, their
-    municipality's attestations, and all those of the cohorts they coordinate."""
-    r = roles_for(user)
-    if not user.is_authenticated:
-        return Document.objects.none()
-    team_ids = TeamMember.objects.filter(user=user).values("team_id")
-    return Document.objects.filter(
-        Q(recipient=user)
-        | Q(kind=DocumentKind.TROPHY, award__team_id__in=team_ids)
-        | Q(kind=DocumentKind.MUNICIPALITY, organisation_id__in=r.orgs(Role.MUNICIPAL_STAFF))
-        | Q(cohort__programme__organisation_id__in=r.orgs(Role.COORDINATOR))
-    )
-
-
-def progress(*, cohort: Cohort) -> dict[str, Any]:
-    """Counts by status of the cohort's live documents (one query)."""
-    limit = int(getattr(settings, "DOCUMENTS_AUTO_RETRIES", 3))
-    will_retry = Q(status=DocumentStatus.FAILED, error_transient=True, retries__lt=limit)
-    relaunched = (
-        Q(status=DocumentStatus.PENDING, attempts__gt=0)
-        | Q(status=DocumentStatus.RENDERING, attempts__gt=1)
-        | will_retry
-    )
-    rows = list(
-        Document.objects.filter(cohort=cohort, revoked_at__isnull=True)
-        .values("status")
-        .annotate(
-            n=Count("id"),
-            relaunched=Count("id", filter=relaunched),
-            will_retry=Count("id", filter=will_retry),
-        )
-    )
-    counts = {r["status"]: r["n"] for r in rows}
-    total = sum(counts.values())
-    ready = counts.get(DocumentStatus.READY, 0)
-    # A document failed on an error that can pass, with retries left, is still waiting.
-    failed = counts.get(DocumentStatus.FAILED, 0) - sum(r["will_retry"] for r in rows)
-    return {
-        "total": total,
-        "ready": ready,
-        "failed": failed,
-        "failed_all": counts.get(DocumentStatus.FAILED, 0),
-        "relaunched": sum(r["relaunched"] for r in rows),
-        "waiting": total - ready - failed,
-        "percent": round(100 * (ready + failed) / total) if total else 0,
-        "done": total > 0 and ready + failed == total,
-    }

@@ -1,10 +1,10 @@
 """URLs of the documents. Include this module once at the site root:
-``path("", include("trophies.document_urls"))`` gives ``/documents/…`` for the pages and the
+``path("", include("documents.urls"))`` gives ``/documents/…`` for the pages and the
 public ``/verify/<code>/`` printed on every document, all under the ``documents`` namespace."""
 
 from django.urls import path
 
-from trophies import document_views as views
+from documents import views
 
 app_name = "documents"
 

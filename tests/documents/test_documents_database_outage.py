@@ -29,7 +29,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.trophies.test_documents_worker import _make_batch
+from tests.documents.test_documents_worker import _make_batch
 
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 pytestmark = [
@@ -120,7 +120,7 @@ def _statuses(dsn: str, ids: list[int]) -> dict[str, int] | None:
     try:
         with psycopg.connect(dsn, connect_timeout=2) as conn:
             rows = conn.execute(
-                "SELECT status, count(*) FROM trophies_document WHERE id = ANY(%s) GROUP BY 1",
+                "SELECT status, count(*) FROM documents_document WHERE id = ANY(%s) GROUP BY 1",
                 [ids],
             ).fetchall()
     except psycopg.Error:
@@ -135,8 +135,8 @@ def test_database_stopped_mid_batch_every_document_ready_after_its_return(
     import redis
     from celery import current_app
 
-    from trophies import document_services as services
-    from trophies.tasks import render_documents
+    from documents import services
+    from documents.tasks import render_documents
 
     cohort, _coordinator = _make_batch(BATCH)
     docs = services.documents_issue(cohort=cohort, kind="diploma", actor=None, dispatch=False)
@@ -203,7 +203,7 @@ def test_database_stopped_mid_batch_every_document_ready_after_its_return(
             time.sleep(0.5)
         with psycopg.connect(url) as conn:
             rows = conn.execute(
-                "SELECT file, sha256 FROM trophies_document WHERE id = ANY(%s)", [ids]
+                "SELECT file, sha256 FROM documents_document WHERE id = ANY(%s)", [ids]
             ).fetchall()
     finally:
         current_app.conf.task_always_eager = was_eager

@@ -12,8 +12,8 @@ from cohorts.models import Team, TeamMember
 from curiouslab.accounts.models import Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
 from curiouslab.errors import DomainError
-from trophies import document_services as services
-from trophies.document_models import Document, DocumentBranding, DocumentKind, DocumentStatus
+from documents import selectors, services
+from documents.models import Document, DocumentKind, DocumentStatus
 from trophies.models import Award
 
 ALUMNI = [
@@ -68,13 +68,14 @@ def _render_pending(cohort) -> None:
 def seed(ctx: DemoContext) -> None:
     cohort = ctx["cohort:2025"]
     coordinator = ctx[f"user:{Role.COORDINATOR}"]
-    DocumentBranding.objects.update_or_create(
-        programme=cohort.programme,
-        defaults={
-            "signatory_name": coordinator.get_full_name(),
-            "signatory_title": "Coordinatrice du Curious Lab', Département des Hauts-de-Seine",
-        },
+    branding = selectors.branding_for(cohort.programme)
+    signatory = (
+        coordinator.get_full_name(),
+        "Coordinatrice du Curious Lab', Département des Hauts-de-Seine",
     )
+    if (branding.signatory_name, branding.signatory_title) != signatory:
+        branding.signatory_name, branding.signatory_title = signatory
+        services.branding_save(branding=branding, actor=coordinator)
     _ensure_previous_teams(ctx, cohort)
     team = Team.objects.filter(cohort=cohort, status=Team.Status.CONFIRMED).order_by("pk").first()
     if not Award.objects.filter(cohort=cohort).exists():
@@ -82,11 +83,14 @@ def seed(ctx: DemoContext) -> None:
             cohort=cohort, category="Grand prix du jury", rank=1, team=team,
             challenge=team.challenge,
         )  # fmt: skip
-    settings = services.settings_for(cohort)
-    if settings.attendance_min_percent != 0 and not Document.objects.filter(cohort=cohort).exists():
+    doc_settings = selectors.settings_for(cohort)
+    if (
+        doc_settings.attendance_min_percent != 0
+        and not Document.objects.filter(cohort=cohort).exists()
+    ):
         # The past year's attendance sheets are not all in the platform: no rule for it.
-        settings.attendance_min_percent = 0
-        settings.save(update_fields=["attendance_min_percent"])
+        doc_settings.attendance_min_percent = 0
+        services.settings_save(doc_settings=doc_settings, actor=coordinator)
     for kind in (DocumentKind.DIPLOMA, DocumentKind.TROPHY, DocumentKind.MUNICIPALITY):
         with contextlib.suppress(DomainError):  # already issued (second run)
             services.documents_issue(cohort=cohort, kind=kind, actor=coordinator, dispatch=False)

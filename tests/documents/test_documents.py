@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from curiouslab import pdf, qr
 from curiouslab.errors import DomainError
-from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
-from trophies import document_services as services
-from trophies.document_models import Document, DocumentKind, DocumentStatus, DocumentTemplate
-from trophies.tasks import render_documents
+from documents import eligibility, selectors, services
+from documents.models import Document, DocumentKind, DocumentStatus, DocumentTemplate
+from documents.tasks import render_documents
+from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def issue(w, kind=DocumentKind.DIPLOMA, capture=None):
 
 # --- Eligibility -----------------------------------------------------------------------------
 def test_eligibility_diploma_lists_reasons(docworld):
-    rows = {c.label: c for c in services.candidates(cohort=docworld.a.cohort, kind="diploma")}
+    rows = {c.label: c for c in eligibility.candidates(cohort=docworld.a.cohort, kind="diploma")}
     student = docworld.a.people["student"].get_full_name()
     assert rows[student].eligible and rows[student].attendance == 100
     absent = rows["Paul Absent"]
@@ -43,17 +43,17 @@ def test_eligibility_diploma_lists_reasons(docworld):
 
 
 def test_eligibility_rule_is_configurable(docworld):
-    s = services.settings_for(docworld.a.cohort)
+    s = selectors.settings_for(docworld.a.cohort)
     s.attendance_min_percent = 20
     s.save()
-    rows = {c.label: c for c in services.candidates(cohort=docworld.a.cohort, kind="diploma")}
+    rows = {c.label: c for c in eligibility.candidates(cohort=docworld.a.cohort, kind="diploma")}
     assert rows["Paul Absent"].eligible
 
 
 def test_eligibility_page_same_queries_with_many_students(
     docworld, login, django_assert_num_queries
 ):
-    from tests.trophies.document_fixtures import add_student, attend
+    from tests.documents.document_fixtures import add_student, attend
 
     client = login(docworld.a.people["coordinator"])
     url = reverse("documents:eligibility", args=[docworld.a.cohort.pk]) + "?kind=diploma"
@@ -114,7 +114,7 @@ def _seat_juror(w):
 
 def test_juror_attestations_go_to_people_seated_on_a_jury_of_the_cohort(docworld):
     def names():
-        return [c.label for c in services.candidates(cohort=docworld.a.cohort, kind="juror")]
+        return [c.label for c in eligibility.candidates(cohort=docworld.a.cohort, kind="juror")]
 
     assert names() == []  # holding the juror role is not enough
     _seat_juror(docworld)
@@ -150,7 +150,7 @@ def test_stale_rendering_is_claimed_again_and_requeue_recorded(
         assert services.documents_requeue_stuck() == 1
     doc = Document.objects.get(pk=pk)
     assert doc.status == DocumentStatus.READY and doc.attempts == 2
-    s = services.settings_for(docworld.a.cohort)
+    s = selectors.settings_for(docworld.a.cohort)
     assert s.requeued_at is not None and s.requeued_count == 1
 
 
@@ -249,7 +249,7 @@ def test_download_diploma_by_persona(
 
 def test_student_lists_only_own_documents(docworld, django_capture_on_commit_callbacks, login):
     coordinator = docworld.a.people["coordinator"]
-    s = services.settings_for(docworld.a.cohort)
+    s = selectors.settings_for(docworld.a.cohort)
     s.attendance_min_percent = 0
     s.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -289,7 +289,7 @@ def test_cohort_page_same_queries_with_many_documents(
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     few = len(ctx.captured_queries)
-    s = services.settings_for(docworld.a.cohort)
+    s = selectors.settings_for(docworld.a.cohort)
     s.attendance_min_percent = 0
     s.save()
     issue(docworld, kind="diploma", capture=django_capture_on_commit_callbacks)
@@ -396,7 +396,7 @@ def test_template_valid_is_saved_and_used(docworld, login, django_capture_on_com
 
 def test_template_preview_returns_pdf_and_keeps_nothing(docworld, login):
     client = login(docworld.a.people["coordinator"])
-    html, css = services.default_template("diploma", "fr")
+    html, css = selectors.default_template("diploma", "fr")
     response = client.post(_template_url(docworld), {"html": html, "css": css, "action": "preview"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -420,7 +420,7 @@ def test_url_fetcher_refuses_remote_and_outside_static(settings):
                 (pdf.STATIC_DIR / ".." / "manage.py").as_uri()]:  # fmt: skip
         with pytest.raises(ValueError):
             fetcher.fetch(url)
-    response = fetcher.fetch((pdf.STATIC_DIR / "trophies" / "documents" / "logo.svg").as_uri())
+    response = fetcher.fetch((pdf.PDF_STATIC_DIR / "logo.svg").as_uri())
     assert b"<svg" in response.read()
 
 
@@ -488,7 +488,7 @@ def _pdf_text(content: bytes) -> tuple[int, str, str]:
 
 
 def test_a_chunk_rendered_in_one_pass_gives_each_person_their_own_pdf():
-    html, css = services.default_template("diploma", "fr")
+    html, css = selectors.default_template("diploma", "fr")
     base = {name: "" for name, _label in services.VARIABLES}
     base.update(primary_color="#1d4e89", accent_color="#c8102e", logo_url="", qr_code="")
     people = ["Awa Diallo", "Léo Martin", "Zoé Bernard"]

@@ -4,7 +4,7 @@ the batch: every document ends ready exactly once, with one file whose SHA-256 m
 
 Needs PostgreSQL and Redis (the worker is another process on the same test database):
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_x REDIS_URL=redis://127.0.0.1:6379/0
-pytest -m worker tests/trophies/test_documents_worker.py
+pytest -m worker tests/documents/test_documents_worker.py
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.trophies.document_fixtures import *  # noqa: F403 - fixtures
+from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 
 pytestmark = [
     pytest.mark.worker,
@@ -103,7 +103,7 @@ def _kill(proc: subprocess.Popen, sig=signal.SIGKILL) -> None:
 
 
 def _count(status: str) -> int:
-    from trophies.document_models import Document
+    from documents.models import Document
 
     return Document.objects.filter(status=status).count()
 
@@ -113,11 +113,11 @@ def test_worker_killed_mid_batch_no_missing_no_duplicate(transactional_db, setti
 
     from cohorts.models import Team, TeamMember
     from curiouslab.accounts.models import OrganisationKind, Role
+    from documents import services
+    from documents.models import Document, DocumentStatus
+    from documents.tasks import render_documents
+    from tests.documents.document_fixtures import make_challenge
     from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
-    from tests.trophies.document_fixtures import make_challenge
-    from trophies import document_services as services
-    from trophies.document_models import Document, DocumentStatus
-    from trophies.tasks import render_documents
 
     started = time.monotonic()
     queue = f"documents-test-{uuid.uuid4().hex[:8]}"
@@ -211,8 +211,8 @@ BATCH = 60
 def _make_batch(students: int):
     from cohorts.models import Team, TeamMember
     from curiouslab.accounts.models import OrganisationKind, Role
+    from tests.documents.document_fixtures import make_challenge
     from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
-    from tests.trophies.document_fixtures import make_challenge
 
     dep = OrganisationFactory(kind=OrganisationKind.DEPARTEMENT)
     school = OrganisationFactory(kind=OrganisationKind.SCHOOL, territory=dep)
@@ -265,8 +265,8 @@ def test_killed_pool_child_and_main_process_batch_done_within_two_minutes(
     import redis
     from celery import current_app
 
-    from trophies import document_services as services
-    from trophies.document_models import Document, DocumentStatus
+    from documents import services
+    from documents.models import Document, DocumentStatus
 
     queue = f"documents-test-{uuid.uuid4().hex[:8]}"
     var_dir = tmp_path / "var"

@@ -3,78 +3,36 @@ templates, archive, e-mail), downloads, and the public verification page."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cohorts.selectors import cohorts_managed_by, programmes_coordinated_by
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
-from curiouslab.uploads import check_logo
-from trophies import document_services as services
-from trophies.document_models import (
+from documents import selectors, services
+from documents.eligibility import candidates
+from documents.forms import BrandingForm, RevokeForm, SettingsForm, TemplateForm
+from documents.models import (
     Document,
     DocumentArchive,
-    DocumentBranding,
     DocumentKind,
-    DocumentSettings,
     DocumentStatus,
 )
 
 PAGE_SIZE = 25
 # Issuing more documents than this at once asks the coordinator to confirm the number first.
 ISSUE_CONFIRM_ABOVE = 10
-
-
-# --- Forms -----------------------------------------------------------------------------------
-class SettingsForm(forms.ModelForm):
-    class Meta:
-        model = DocumentSettings
-        fields = ["attendance_min_percent"]
-
-
-class BrandingForm(forms.ModelForm):
-    class Meta:
-        model = DocumentBranding
-        fields = ["primary_color", "accent_color", "signatory_name", "signatory_title", "logo"]
-
-    def clean_logo(self):
-        """A new logo goes through the project's upload policy (curiouslab/uploads.py): a PNG
-        or JPEG by its bytes, decoded within a pixel limit, and drawn by WeasyPrint."""
-        logo = self.cleaned_data.get("logo")
-        if isinstance(logo, UploadedFile):
-            try:
-                check_logo(logo)
-            except DomainError as exc:
-                raise forms.ValidationError(exc.message) from None
-        return logo
-
-
-class TemplateForm(forms.Form):
-    html = forms.CharField(
-        label=gettext_lazy("HTML"),
-        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
-    )
-    css = forms.CharField(
-        label=gettext_lazy("CSS"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
-    )
-
-
-class RevokeForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -85,14 +43,14 @@ def _require_coordinator(request) -> None:
 
 def _cohort(request, cohort_id: int):
     _require_coordinator(request)
-    return get_object_or_404(services.cohorts_managed_by(request.user), pk=cohort_id)
+    return get_object_or_404(cohorts_managed_by(request.user), pk=cohort_id)
 
 
 def _managed_document(request, pk: int) -> Document:
     return get_object_or_404(
-        Document.objects.filter(
-            cohort__in=services.cohorts_managed_by(request.user)
-        ).select_related("cohort__programme"),
+        Document.objects.filter(cohort__in=cohorts_managed_by(request.user)).select_related(
+            "cohort__programme"
+        ),
         pk=pk,
     )
 
@@ -105,23 +63,21 @@ def _kind(value: str | None) -> str:
 @login_required
 def index(request):
     _require_coordinator(request)
-    cohorts = services.cohorts_managed_by(request.user).order_by("-year", "name")
+    cohorts = cohorts_managed_by(request.user).order_by("-year", "name")
     page = Paginator(cohorts, PAGE_SIZE).get_page(request.GET.get("page"))
-    programmes = services.programmes_managed_by(request.user).order_by("name")[:20]
-    return render(
-        request, "trophies/documents/index.html", {"page": page, "programmes": programmes}
-    )
+    programmes = programmes_coordinated_by(request.user).order_by("name")[:20]
+    return render(request, "documents/index.html", {"page": page, "programmes": programmes})
 
 
 @login_required
 def cohort_detail(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
-    doc_settings = services.settings_for(cohort)
+    doc_settings = selectors.settings_for(cohort)
     context = {
         "cohort": cohort,
         "doc_settings": doc_settings,
         "settings_form": SettingsForm(instance=doc_settings),
-        "progress": services.progress(cohort=cohort),
+        "progress": selectors.progress(cohort=cohort),
         "failures": _failures(cohort),
         **_documents_page(request, cohort),
         "statuses": DocumentStatus.choices,
@@ -129,7 +85,7 @@ def cohort_detail(request, cohort_id: int):
         "archive": DocumentArchive.objects.filter(cohort=cohort).first(),
         "revoke_form": RevokeForm(),
     }
-    return render(request, "trophies/documents/cohort.html", context)
+    return render(request, "documents/cohort.html", context)
 
 
 def _documents_page(request, cohort) -> dict:
@@ -164,12 +120,12 @@ def progress(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     return render(
         request,
-        "trophies/documents/partials/progress.html",
+        "documents/partials/progress.html",
         {
             "cohort": cohort,
-            "progress": services.progress(cohort=cohort),
+            "progress": selectors.progress(cohort=cohort),
             "failures": _failures(cohort),
-            "doc_settings": services.settings_for(cohort),
+            "doc_settings": selectors.settings_for(cohort),
             "revoke_form": RevokeForm(),
             "oob": True,
             **_documents_page(request, cohort),
@@ -181,13 +137,13 @@ def progress(request, cohort_id: int):
 def eligibility(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     kind = _kind(request.GET.get("kind"))
-    rows = services.candidates(cohort=cohort, kind=kind)
+    rows = candidates(cohort=cohort, kind=kind)
     eligible = sum(1 for r in rows if r.eligible)
     to_issue = sum(1 for r in rows if r.eligible and r.document is None)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "trophies/documents/eligibility.html",
+        "documents/eligibility.html",
         {
             "cohort": cohort,
             "kind": kind,
@@ -198,7 +154,7 @@ def eligibility(request, cohort_id: int):
             "eligible": eligible,
             "ineligible": len(rows) - eligible,
             "to_issue": to_issue,
-            "rule": services.settings_for(cohort).attendance_min_percent,
+            "rule": selectors.settings_for(cohort).attendance_min_percent,
         },
     )
 
@@ -209,16 +165,14 @@ def issue(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
     kind = _kind(request.POST.get("kind"))
     to_issue = sum(
-        1
-        for c in services.candidates(cohort=cohort, kind=kind)
-        if c.eligible and c.document is None
+        1 for c in candidates(cohort=cohort, kind=kind) if c.eligible and c.document is None
     )
     if to_issue > ISSUE_CONFIRM_ABOVE and request.POST.get("confirm") != str(to_issue):
         # Dozens of documents at once: nothing is issued before the coordinator confirms the
         # number (a changed number asks again).
         return render(
             request,
-            "trophies/documents/issue_confirm.html",
+            "documents/issue_confirm.html",
             {
                 "cohort": cohort,
                 "kind": kind,
@@ -247,7 +201,7 @@ def issue(request, cohort_id: int):
 @require_POST
 def settings_update(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
-    form = SettingsForm(request.POST, instance=services.settings_for(cohort))
+    form = SettingsForm(request.POST, instance=selectors.settings_for(cohort))
     if form.is_valid():
         services.settings_save(doc_settings=form.save(commit=False), actor=request.user)
         messages.success(request, _("The attendance rule has been saved."))
@@ -279,7 +233,7 @@ def archive_download(request, pk: int):
     _require_coordinator(request)
     archive = get_object_or_404(
         DocumentArchive.objects.filter(
-            cohort__in=services.cohorts_managed_by(request.user), status=DocumentStatus.READY
+            cohort__in=cohorts_managed_by(request.user), status=DocumentStatus.READY
         ),
         pk=pk,
     )
@@ -346,13 +300,13 @@ def revoke(request, pk: int):
 # --- Templates -------------------------------------------------------------------------------
 def _programme(request, programme_id: int):
     _require_coordinator(request)
-    return get_object_or_404(services.programmes_managed_by(request.user), pk=programme_id)
+    return get_object_or_404(programmes_coordinated_by(request.user), pk=programme_id)
 
 
 @login_required
 def templates(request, programme_id: int):
     programme = _programme(request, programme_id)
-    branding = services.branding_for(programme)
+    branding = selectors.branding_for(programme)
     form = BrandingForm(request.POST or None, request.FILES or None, instance=branding)
     if request.method == "POST" and form.is_valid():
         services.branding_save(branding=form.save(commit=False), actor=request.user)
@@ -371,7 +325,7 @@ def templates(request, programme_id: int):
     ]
     return render(
         request,
-        "trophies/documents/templates.html",
+        "documents/templates.html",
         {"programme": programme, "form": form, "rows": rows},
         status=400 if request.method == "POST" else 200,
     )
@@ -382,7 +336,7 @@ def template_edit(request, programme_id: int, kind: str, language: str):
     programme = _programme(request, programme_id)
     if kind not in DocumentKind.values or language not in dict(settings.LANGUAGES):
         raise Http404
-    html, css = services.template_for(programme_id=programme.pk, kind=kind, language=language)
+    html, css = selectors.template_for(programme_id=programme.pk, kind=kind, language=language)
     form = TemplateForm(request.POST or None, initial={"html": html, "css": css})
     error = ""
     if request.method == "POST":
@@ -418,7 +372,7 @@ def template_edit(request, programme_id: int, kind: str, language: str):
                 return redirect("documents:template_edit", programme.pk, kind, language)
     return render(
         request,
-        "trophies/documents/template_edit.html",
+        "documents/template_edit.html",
         {
             "programme": programme,
             "kind": kind,
@@ -441,12 +395,12 @@ def mine(request):
         .order_by("-issued_at")
     )
     page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "trophies/documents/mine.html", {"page": page})
+    return render(request, "documents/mine.html", {"page": page})
 
 
 @login_required
 def download(request, pk: int):
-    docs = services.documents_visible_to(request.user).filter(status=DocumentStatus.READY)
+    docs = selectors.documents_visible_to(request.user).filter(status=DocumentStatus.READY)
     if not roles_for(request.user).has(Role.COORDINATOR):
         docs = docs.filter(revoked_at__isnull=True)
     document = get_object_or_404(docs, pk=pk)
@@ -460,7 +414,7 @@ def verify_form(request):
     code = "".join(request.GET.get("code", "").split()).upper()
     if code:
         return redirect("documents:verify", code=code[:16])
-    return render(request, "trophies/documents/verify_form.html")
+    return render(request, "documents/verify_form.html")
 
 
 def verify(request, code: str):
@@ -470,7 +424,7 @@ def verify(request, code: str):
         .first()
     )
     if document is None:
-        return render(request, "trophies/documents/verify_unknown.html", {"code": code}, status=404)
+        return render(request, "documents/verify_unknown.html", {"code": code}, status=404)
     printed = [
         (label, document.data.get(key))
         for key, label in services.PRINTED_LABELS
@@ -478,7 +432,7 @@ def verify(request, code: str):
     ]
     return render(
         request,
-        "trophies/documents/verify.html",
+        "documents/verify.html",
         {
             "document": document,
             "printed": printed,

@@ -1,4 +1,4 @@
-"""Celery tasks of the trophies app. Thin: they call a service and return quietly when there
+"""Celery tasks of the documents app. Thin: they call a service and return quietly when there
 is nothing (left) to do. Rendering is idempotent (a conditional claim on each row, a
 deterministic storage path), so ``acks_late`` and ``reject_on_worker_lost`` are safe.
 
@@ -10,7 +10,7 @@ What happens when something goes wrong, exactly:
 
   - A pool child killed: the main process gives the message back (``reject_on_worker_lost``)
     and the task is delivered again, *with the same id*: it takes back the documents claimed
-    by that id and renders them (``document_services._claim``).
+    by that id and renders them (``documents.services._claim``).
   - A main process killed: its unacknowledged message comes back only after Redis's
     visibility time-out (an hour). The stale sweep (beat, every quarter of the task time
     limit) asks the workers for a ping; documents claimed more than 10 s ago by a worker that
@@ -53,14 +53,14 @@ def backoff(retries: int) -> int:
 
 
 def _claimant(task):
-    from trophies.document_services import Claimant  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import Claimant  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     return Claimant(worker=task.request.hostname or "", task=task.request.id or "")
 
 
 @shared_task(
     bind=True,
-    name="trophies.render_documents",
+    name="documents.render_documents",
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
@@ -69,7 +69,7 @@ def render_documents(self, *, document_ids: list[int]) -> int:
     """Render a chunk of documents; returns how many this call made ready. Delivered again
     (after its worker died) or retried (after a database error), it takes back the documents
     it had claimed: see the module's docstring."""
-    from trophies.document_services import documents_render  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import documents_render  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         return documents_render(document_ids=document_ids, by=_claimant(self))
@@ -91,26 +91,26 @@ def _live_workers() -> set[str] | None:
     return set(replies) or None
 
 
-@shared_task(name="trophies.requeue_stuck_documents", acks_late=True)
+@shared_task(name="documents.requeue_stuck_documents", acks_late=True)
 def requeue_stuck_documents() -> int:
     """Beat, every quarter of the task time limit: documents pending or rendering for
     longer than the stale age, documents claimed by a worker that does not answer a ping,
     and failed documents with a transient reason and retries left."""
-    from trophies.document_services import documents_requeue_stuck  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import documents_requeue_stuck  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     return documents_requeue_stuck(live_workers=_live_workers)
 
 
-@shared_task(name="trophies.requeue_lost_documents", acks_late=True)
+@shared_task(name="documents.requeue_lost_documents", acks_late=True)
 def requeue_lost_documents(*, queued_before: str) -> int:
     """Sent by a worker whose broker connection came back (``curiouslab.celery``): every
     document still pending that was queued before that moment is queued again."""
-    from trophies.document_services import documents_requeue_lost  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import documents_requeue_lost  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     return documents_requeue_lost(queued_before=parse_datetime(queued_before))
 
 
-@worker_ready.connect(dispatch_uid="trophies.release_claims_of_previous_run")
+@worker_ready.connect(dispatch_uid="documents.release_claims_of_previous_run")
 def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
     """A worker that starts holds no claim yet: documents claimed under its node name belong
     to a previous run of it that died (a container restarted after ``kill -9``); they are
@@ -118,7 +118,7 @@ def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
     hostname = getattr(sender, "hostname", "") or ""
     if not hostname:
         return
-    from trophies.document_services import documents_release_claims  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import documents_release_claims  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         documents_release_claims(worker=hostname)
@@ -128,7 +128,7 @@ def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
 
 @shared_task(
     bind=True,
-    name="trophies.build_document_archive",
+    name="documents.build_document_archive",
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
@@ -138,7 +138,7 @@ def release_claims_of_previous_run(sender=None, **_kwargs) -> None:
 def build_document_archive(self, *, archive_id: int) -> bool:
     """Build a cohort's ZIP; a transient error retries with backoff, recorded as the
     archive's error only on the last try."""
-    from trophies.document_services import TransientError, archive_build  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import TransientError, archive_build  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     final = self.request.retries >= self.max_retries
     try:
@@ -151,7 +151,7 @@ def build_document_archive(self, *, archive_id: int) -> bool:
 
 @shared_task(
     bind=True,
-    name="trophies.email_documents",
+    name="documents.email_documents",
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
@@ -161,7 +161,7 @@ def build_document_archive(self, *, archive_id: int) -> bool:
 def email_documents(self, *, cohort_id: int) -> int:
     """E-mail each recipient their ready document once; a database error retries with
     backoff (what was sent stays claimed, so nothing goes twice)."""
-    from trophies.document_services import documents_email_send  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+    from documents.services import documents_email_send  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
 
     try:
         return documents_email_send(cohort_id=cohort_id)
