@@ -236,9 +236,7 @@ def _version(team, milestone, *, number, when, by, note, link="", pdf=False):
     return version
 
 
-def seed(ctx: DemoContext) -> None:
-    cohort = ctx["cohort:2026"]
-    coordinator = ctx[f"user:{Role.COORDINATOR}"]
+def _enrol_schools(ctx: DemoContext, cohort, coordinator) -> None:
     for i in range(3):
         SchoolEnrolment.objects.update_or_create(
             cohort=cohort,
@@ -249,6 +247,10 @@ def seed(ctx: DemoContext) -> None:
                 "decided_by": coordinator,
             },
         )
+
+
+def _form_teams(ctx: DemoContext, cohort) -> tuple[list, list, list]:
+    """Mixed teams of the three schools, each bound to a challenge; the last one still forming."""
     memberships = _students(ctx)
     # Interleave the schools so that each team mixes them, the demo student first.
     by_school = [
@@ -293,6 +295,10 @@ def seed(ctx: DemoContext) -> None:
         if update:
             team.save(update_fields=update)
 
+    return ordered, challenges, teams
+
+
+def _kickoff(teams) -> None:
     # Kickoff: one scenario per team with a challenge (the first team puts forward a second
     # possible); the first team of each challenge is selected by the municipality.
     selected_challenges: set[int] = set()
@@ -334,6 +340,8 @@ def seed(ctx: DemoContext) -> None:
                 team.challenge_bound_at = when
                 team.save(update_fields=["challenge_bound_at"])
 
+
+def _deliverables(cohort, teams):
     # Deliverables in several states: on time (some with two versions), late, missing.
     note, first_scenario, prototype, _final = _milestones(cohort)
     for index, team in enumerate(teams):
@@ -378,6 +386,10 @@ def seed(ctx: DemoContext) -> None:
                 note="Premier jet de notre scénario.",
                 link="https://example.org/curiouslab/maquette-" + str(index + 1),
             )
+    return note, first_scenario, prototype, _final
+
+
+def _coaching(ctx: DemoContext, teams, note) -> None:
     coach = ctx[f"user:{Role.COACH}"]
     for team in teams[:2]:
         CoachAssignment.objects.get_or_create(team=team, coach=coach)
@@ -395,6 +407,15 @@ def seed(ctx: DemoContext) -> None:
                 "rencontrerez avant le lancement."
             },
         )
+
+
+def seed(ctx: DemoContext) -> None:
+    cohort = ctx["cohort:2026"]
+    _enrol_schools(ctx, cohort, ctx[f"user:{Role.COORDINATOR}"])
+    ordered, challenges, teams = _form_teams(ctx, cohort)
+    _kickoff(teams)
+    note, first_scenario, prototype, _final = _deliverables(cohort, teams)
+    _coaching(ctx, teams, note)
     ctx["teams:2026"] = teams
     ctx["milestones:2026"] = [note, first_scenario, prototype, _final]
     ctx.say(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from curiouslab.accounts.models import Organisation
+from sessions.models import SessionKind
 
 
 class Programme(models.Model):
@@ -172,8 +173,6 @@ class DraftSession(models.Model):
         return self.title
 
     def get_kind_display(self) -> str:
-        from sessions.models import SessionKind
-
         return SessionKind(self.kind).label if self.kind in SessionKind.values else self.kind
 
 

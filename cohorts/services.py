@@ -41,6 +41,13 @@ from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from documents.models import DocumentSettings
+from documents.selectors import settings_for
+from documents.services import settings_save
+from sessions.models import Session
+from sessions.services import SessionData, session_create
+from trophies.models import Jury
+from trophies.services import jury_copy_setup
 
 CALENDAR_FIELDS = [
     "call_opens",
@@ -199,11 +206,6 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
     that a coordinator confirms (``copied_session_confirm``, ``copied_rule_confirm``).
     People's data (enrolments, teams, challenges, deliverables) is never copied; the team
     composition rule lives on the programme and carries over as it is."""
-    from documents.models import DocumentSettings
-    from sessions.models import Session
-    from trophies.models import Jury
-    from trophies.services import jury_copy_setup  # the jury's rules and criteria
-
     with transaction.atomic():
         source = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
         year = source.year + 1
@@ -272,8 +274,6 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
 def copied_session_confirm(*, draft: DraftSession, actor: User):
     """A session copied from last year becomes a session of the cohort (as planned then; the
     coordinator edits it like any other)."""
-    from sessions.services import SessionData, session_create
-
     with transaction.atomic():
         draft = (
             DraftSession.objects.select_for_update()
@@ -333,9 +333,6 @@ def copied_session_discard(*, draft: DraftSession, actor: User) -> None:
 
 def copied_rule_confirm(*, cohort: Cohort, actor: User) -> int:
     """The diploma attendance rule copied from last year applies to this cohort."""
-    from documents.selectors import settings_for
-    from documents.services import settings_save
-
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
         rule = cohort.attendance_rule_to_confirm

@@ -22,9 +22,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
@@ -117,7 +119,7 @@ def render_template(source: str, context: dict[str, Any]) -> str:
 
 def check_css(css: str) -> list[str]:
     """The syntax errors of a stylesheet (empty when it parses)."""
-    import tinycss2
+    import tinycss2  # noqa: PLC0415 -- heavy, with WeasyPrint: imported by the first PDF, not by every web process
 
     try:
         rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
@@ -137,9 +139,8 @@ def check_css(css: str) -> list[str]:
 # --- WeasyPrint ------------------------------------------------------------------------------
 def make_url_fetcher():
     """A WeasyPrint URL fetcher that allows ``data:`` URLs and files under ``static/`` only."""
-    from urllib.parse import unquote, urlsplit
 
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 -- WeasyPrint is heavy: imported by the first PDF, not by every web process
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -163,8 +164,8 @@ def _weasy():
         return _state
     with _state_lock:
         if "css_base" not in _state:
-            import weasyprint
-            from weasyprint.text.fonts import FontConfiguration
+            import weasyprint  # noqa: PLC0415 -- heavy: imported by the first PDF, not by every web process
+            from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 -- as above
 
             fonts = FontConfiguration()
             fetcher = make_url_fetcher()
@@ -304,6 +305,5 @@ def render_pdfs(*, html_template: str, css_template: str, documents: list[PdfInp
 
 
 def _escape(text: str) -> str:
-    from django.utils.html import escape
 
     return escape(text)

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -101,8 +102,6 @@ def my_sessions(request):
 
 
 def feed_path(feed: CalendarFeed) -> str:
-    from django.urls import reverse
-
     return reverse("sessions:feed", kwargs={"token": feed.token})
 
 

@@ -10,13 +10,12 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from curiouslab import pdf
+from trophies.jury_results import decide_awards, results_for
 from trophies.models import Jury
+from trophies.selectors import exclusions_for, finalists_of
 
 
 def report_html(*, jury: Jury) -> str:
-    from trophies.jury_results import decide_awards, results_for
-    from trophies.selectors import exclusions_for, finalists_of
-
     members = list(jury.members.select_related("user"))
     finalists = finalists_of(jury)
     by_member = {m.id: m for m in members}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.selectors import cohorts_managed_by
+from curiouslab.downloads import serve_stored_file
 from curiouslab.errors import DomainError
 from curiouslab.qr import qr_svg
 from curiouslab.site import absolute_url
@@ -32,6 +33,13 @@ from trophies.forms import (
     JurorForm,
     JuryForm,
     sheet_marks_from_post,
+)
+from trophies.jury_report import render_report
+from trophies.jury_results import (
+    sheet_arithmetic,
+    stored_decisions,
+    stored_results,
+    unattainable_categories,
 )
 from trophies.models import AudienceVote, AwardCategory, Criterion, Finalist, JuryMember, JuryStatus
 from trophies.selectors import (
@@ -336,8 +344,6 @@ TRANSITION_MESSAGES = {
 
 def _unattainable(jury, categories=None):
     """Award categories no project can receive as things stand (told without any mark)."""
-    from trophies.jury_results import unattainable_categories
-
     if categories is None:
         categories = list(jury.categories.select_related("criterion"))
     return unattainable_categories(
@@ -429,8 +435,6 @@ def jury_results(request, pk: int):
     """The ranking stored when the vote closed, page by page, each project's arithmetic on
     demand (``jury_result_sheet``): a fixed number of queries and a bounded page whatever the
     number of finalists. The procès-verbal keeps everything."""
-    from trophies.jury_results import stored_decisions, stored_results
-
     jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
     if not request.user.has_perm("trophies.view_results", jury):
         messages.info(request, _("The ranking appears when voting closes."))
@@ -463,8 +467,6 @@ def jury_results(request, pk: int):
 def jury_result_sheet(request, pk: int, finalist_pk: int):
     """One project's arithmetic and the jurors' comments, loaded into the results page by
     HTMX (a page of its own without JavaScript). Same permission as the results page."""
-    from trophies.jury_results import sheet_arithmetic
-
     jury = get_object_or_404(_juries_taking_part(request.user), pk=pk)
     if not request.user.has_perm("trophies.view_results", jury):
         raise PermissionDenied
@@ -505,8 +507,6 @@ def casting_vote(request, pk: int, finalist_pk: int):
 @login_required
 def jury_report(request, pk: int):
     """The procès-verbal of the deliberation as a PDF (WeasyPrint, rendered on demand)."""
-    from trophies.jury_report import render_report
-
     jury = _managed(request, pk)
     if not request.user.has_perm("trophies.view_results", jury):
         messages.error(request, _("The report is available once voting has closed."))
@@ -559,11 +559,11 @@ def sheet(request, pk: int):
 def finalist_file(request, pk: int, file_pk: int):
     """A file of a finalist's public deliverable (the latest version of its prototype or final
     project), for the jurors of that jury; 404 for anyone else or any other file."""
-    from cohorts.views import file_response
-
     _jury, member = _seat(request, pk)
     stored = get_object_or_404(finalist_files(member.jury), pk=file_pk)
-    return file_response(stored)
+    return serve_stored_file(
+        stored.path, filename=stored.original_name, content_type=stored.content_type
+    )
 
 
 @login_required
