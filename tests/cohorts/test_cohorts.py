@@ -64,24 +64,27 @@ def test_next_name_replaces_school_year():
 
 def test_cohort_create_refuses_calendar_out_of_order(setup, login):
     client = login(setup.coordinator)
+    # A school year no cohort has yet: the factory's years follow a sequence over the whole
+    # run, so a fixed year is taken by the world's cohort once enough tests ran before.
+    y = max(Cohort.objects.values_list("year", flat=True)) + 1
     data = {
-        "name": "Curious Lab' 2040-2041",
-        "year": 2040,
-        "call_opens": "2040-05-01",
-        "call_closes": "2040-12-15",
-        "kickoff": "2040-11-01",  # before the call closes
-        "working_starts": "2041-01-16",
-        "working_ends": "2041-06-05",
-        "closing": "2041-06-20",
+        "name": f"Curious Lab' {y}-{y + 1}",
+        "year": y,
+        "call_opens": f"{y}-05-01",
+        "call_closes": f"{y}-12-15",
+        "kickoff": f"{y}-11-01",  # before the call closes
+        "working_starts": f"{y + 1}-01-16",
+        "working_ends": f"{y + 1}-06-05",
+        "closing": f"{y + 1}-06-20",
     }
     response = client.post(f"/cohorts/programmes/{setup.programme.pk}/new/", data)
     assert response.status_code == 400
     assert "Le calendrier doit" in response.content.decode()
-    assert not Cohort.objects.filter(year=2040).exists()
-    data["kickoff"] = "2041-01-15"
+    assert not Cohort.objects.filter(year=y).exists()
+    data["kickoff"] = f"{y + 1}-01-15"
     response = client.post(f"/cohorts/programmes/{setup.programme.pk}/new/", data)
     assert response.status_code == 302
-    assert Cohort.objects.filter(year=2040, programme=setup.programme).exists()
+    assert Cohort.objects.filter(year=y, programme=setup.programme).exists()
 
 
 def test_other_coordinator_cannot_create_cohort_in_programme(setup, login):
