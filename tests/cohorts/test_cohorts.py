@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from challenges.models import ChallengeStatus
 from cohorts import services
+from cohorts.forms import COHORT_YEARS
 from cohorts.models import Cohort, Milestone, SchoolEnrolment
 from curiouslab.accounts.models import AuditLogEntry
 from curiouslab.errors import DomainError
@@ -64,9 +65,10 @@ def test_next_name_replaces_school_year():
 
 def test_cohort_create_refuses_calendar_out_of_order(setup, login):
     client = login(setup.coordinator)
-    # A school year no cohort has yet: the factory's years follow a sequence over the whole
-    # run, so a fixed year is taken by the world's cohort once enough tests ran before.
-    y = max(Cohort.objects.values_list("year", flat=True)) + 1
+    # A school year this programme has no cohort for, within the years the form accepts: the
+    # factory's years follow a sequence over the whole run, so a fixed year may be taken.
+    taken = set(Cohort.objects.filter(programme=setup.programme).values_list("year", flat=True))
+    y = next(y for y in range(COHORT_YEARS[0], COHORT_YEARS[1]) if y not in taken)
     data = {
         "name": f"Curious Lab' {y}-{y + 1}",
         "year": y,
@@ -80,7 +82,7 @@ def test_cohort_create_refuses_calendar_out_of_order(setup, login):
     response = client.post(f"/cohorts/programmes/{setup.programme.pk}/new/", data)
     assert response.status_code == 400
     assert "Le calendrier doit" in response.content.decode()
-    assert not Cohort.objects.filter(year=y).exists()
+    assert not Cohort.objects.filter(year=y, programme=setup.programme).exists()
     data["kickoff"] = f"{y + 1}-01-15"
     response = client.post(f"/cohorts/programmes/{setup.programme.pk}/new/", data)
     assert response.status_code == 302
