@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeStatus
@@ -66,7 +66,6 @@ def search(queryset: QuerySet[Challenge], text: str) -> QuerySet[Challenge]:
         return queryset
     if settings.USING_POSTGRESQL:
         from django.contrib.postgres.search import SearchQuery, SearchRank  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
-        from django.db.models import F  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
 
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         # Rank a bounded set: the SEARCH_CAP most recent matches. A frequent word would
@@ -191,7 +190,6 @@ def similar_challenges(
         # The French stemmer of PostgreSQL wants the words as written.
         ordered = sorted(_plain_words(title, question), key=len, reverse=True)[:12]
         from django.contrib.postgres.search import SearchQuery, SearchRank  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
-        from django.db.models import F  # noqa: PLC0415 -- PostgreSQL only: this branch runs on PostgreSQL, SQLite takes the other
 
         query = SearchQuery(" OR ".join(ordered), config=SEARCH_CONFIG, search_type="websearch")
         qs = (

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import Cohort, Milestone, Programme
+from cohorts.models import Cohort, Milestone, Programme, Team
 from cohorts.services import clean_disciplines
 from cohorts.uploads import max_upload_bytes
+from curiouslab.accounts.models import Organisation
 from curiouslab.errors import DomainError
 from curiouslab.uploads import UploadPolicy, check_upload
 
@@ -20,6 +21,7 @@ MAX_FILES = 10
 # The school years a cohort may be created for.
 COHORT_YEARS = (2000, 2100)
 MAX_IMPORT_ROWS = 2000
+TEAM_NAME_LENGTH = Team._meta.get_field("name").max_length
 
 
 class DateInput(forms.DateInput):
@@ -55,6 +57,23 @@ class ProgrammeForm(forms.ModelForm):
             # On the field, in words (not the database constraint's name).
             self.add_error("team_min_size", _("The minimum team size cannot exceed the maximum."))
         return data
+
+
+class ProgrammeCreateForm(ProgrammeForm):
+    """A new programme, on behalf of one of the organisations its creator coordinates."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Coordinating organisation"),
+        empty_label=None,
+    )
+
+    class Meta(ProgrammeForm.Meta):
+        fields = ["organisation", *ProgrammeForm.Meta.fields]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
 
 
 class CohortForm(forms.ModelForm):
@@ -384,6 +403,141 @@ class StudentImportForm(forms.Form):
 
 class TeamCreateForm(forms.Form):
     name = forms.CharField(label=_("Team name"), max_length=120)
+
+
+class ProposalStudentForm(forms.Form):
+    """One student's team number in a proposal of teams (0: in no team). The number is checked
+    against the data (with n students there are at most n teams) before anything is built
+    from it, so no posted number sizes the work."""
+
+    user = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    team = forms.CharField(
+        label=_("Team"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, limit: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+
+    def clean_team(self) -> int:
+        raw = self.cleaned_data["team"] or "0"
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(self.limit)):
+            raw = "-1"
+        if not 0 <= int(raw) <= self.limit:
+            raise forms.ValidationError(
+                _("A team number must be between 0 and %(n)d."),
+                code="team_number",
+                params={"n": self.limit},
+            )
+        return int(raw)
+
+
+class BaseProposalFormSet(forms.BaseFormSet):
+    """Every student to place, one form each, in the order of ``students``."""
+
+    def __init__(self, *args, students, **kwargs):
+        self.students = {m.user_id: m for m in students}
+        super().__init__(*args, form_kwargs={"limit": len(self.students)}, **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        users = [form.cleaned_data.get("user") for form in self.forms]
+        if len(set(users)) != len(users) or not set(users) <= self.students.keys():
+            raise forms.ValidationError(
+                _("The students to place have changed: check the proposal again."),
+                code="students_changed",
+            )
+
+    def assignment(self) -> dict[int, int]:
+        """Each student's team number: the posted one where it is valid, 0 otherwise."""
+        posted = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if data.get("user") in self.students:
+                posted[data["user"]] = data.get("team", 0)
+        return {user: posted.get(user, 0) for user in self.students}
+
+    def offer(self, numbers: list[int]) -> None:
+        """The team numbers each student's list offers (the data's, never a posted one)."""
+        choices = [(n, str(n) if n else _("none")) for n in numbers]
+        for form in self.forms:
+            form.fields["team"].widget.choices = choices
+
+
+class TeamNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Team name"),
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control mb-2"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One message for the length and the control characters (the one clean_name gives).
+        self.fields["name"].validators = []
+        self.fields["name"].widget.attrs["maxlength"] = TEAM_NAME_LENGTH
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if len(name) > TEAM_NAME_LENGTH or any(unicodedata.category(c) == "Cc" for c in name):
+            raise forms.ValidationError(
+                _("A team name has %(n)d characters at most, and no control character."),
+                code="team_name",
+                params={"n": TEAM_NAME_LENGTH},
+            )
+        return name
+
+
+class BaseTeamNameFormSet(forms.BaseFormSet):
+    def names(self) -> dict[int, str]:
+        """Each proposed team's name by its number: the clean one, or what was typed (without
+        its control characters) where it was refused, to be shown again and corrected."""
+        names = {}
+        for number, form in enumerate(self.forms, start=1):
+            if "name" in getattr(form, "cleaned_data", {}):
+                names[number] = form.cleaned_data["name"]
+            else:
+                typed = str(form.data.get(form.add_prefix("name"), ""))
+                names[number] = "".join(c for c in typed if unicodedata.category(c) != "Cc")
+        return names
+
+
+def proposal_formsets(students, *, data=None, assignment=None, names=None):
+    """The two formsets of a proposal of teams: each student's team number (prefix
+    ``student``) and each team's name (prefix ``team``, form n-1 names team n). Both are bound
+    by the number of students: a posted form count above it is refused, never built."""
+    limit = max(len(students), 1)
+    placed_class = forms.formset_factory(
+        ProposalStudentForm,
+        formset=BaseProposalFormSet,
+        extra=0,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
+    )
+    named_class = forms.formset_factory(
+        TeamNameForm,
+        formset=BaseTeamNameFormSet,
+        extra=0,
+        max_num=limit,
+        absolute_max=limit,
+        validate_max=True,
+    )
+    if data is not None:
+        return (
+            placed_class(data, prefix="student", students=students),
+            named_class(data, prefix="team"),
+        )
+    placed = placed_class(
+        prefix="student",
+        students=students,
+        initial=[{"user": m.user_id, "team": assignment.get(m.user_id, 0)} for m in students],
+    )
+    named = named_class(prefix="team", initial=[{"name": names[n]} for n in sorted(names)])
+    return placed, named
 
 
 class MemberAddForm(forms.Form):

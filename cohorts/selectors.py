@@ -3,24 +3,34 @@ view fetched through these selectors answers 404 to an outsider."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
+import datetime
+from collections import Counter
 
-from challenges.models import Challenge
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from challenges.models import Challenge, ChallengeStatus
+from cohorts.composition import team_composition
 from cohorts.models import (
     KICKOFF_WINDOW,
     CoachAssignment,
     Cohort,
+    DeadlineExtension,
     Deliverable,
     DeliverableVersion,
     KickoffScenario,
+    Milestone,
     Programme,
     SchoolEnrolment,
     Team,
     TeamMember,
 )
-from curiouslab.accounts.models import Membership, Role
+from curiouslab.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from curiouslab.accounts.roles import roles_for
+
+# The teams the dashboard lists by name (the team list has them all).
+ATTENTION_ROWS = 10
 
 
 def programmes_coordinated_by(user) -> QuerySet[Programme]:
@@ -218,3 +228,295 @@ def teams_needing_attention(cohort: Cohort, *, limit: int) -> list[Team]:
         .values_list("pk", flat=True)[:limit]
     )
     return list(teams_with_composition(cohort).filter(pk__in=ids).order_by("name", "pk"))
+
+
+def coordinated_organisations(user) -> QuerySet[Organisation]:
+    """The organisations on whose behalf ``user`` may start a programme."""
+    return Organisation.objects.filter(
+        id__in=roles_for(user).orgs(Role.COORDINATOR),
+        kind__in=[OrganisationKind.DEPARTEMENT, OrganisationKind.PARTNER],
+    ).order_by("name")
+
+
+def joinable_cohorts(user) -> QuerySet[Cohort]:
+    """The cohorts of the referent's territory still running that their schools have not asked
+    to join yet."""
+    schools = roles_for(user).orgs(Role.SCHOOL_REFERENT)
+    if not schools:
+        return Cohort.objects.none()
+    territories = Organisation.objects.filter(id__in=schools).values("territory_id")
+    return (
+        Cohort.objects.filter(
+            programme__organisation_id__in=territories,
+            working_ends__gte=timezone.localdate(),
+        )
+        .exclude(enrolments__school_id__in=schools)
+        .select_related("programme")
+    )
+
+
+def cohorts_open_to_schools_of(user) -> QuerySet[Cohort]:
+    """Every cohort of the territory of the referent's schools (joined or not)."""
+    territories = Organisation.objects.filter(
+        id__in=roles_for(user).orgs(Role.SCHOOL_REFERENT)
+    ).values("territory_id")
+    return Cohort.objects.filter(programme__organisation_id__in=territories).select_related(
+        "programme"
+    )
+
+
+def cohort_calendar(cohort: Cohort, milestones) -> list[dict]:
+    """The cohort's dates and milestones in order, each marked past or upcoming."""
+    today = timezone.localdate()
+    items = [
+        {"date": cohort.call_opens, "label": _("Call for challenges opens")},
+        {"date": cohort.call_closes, "label": _("Call for challenges closes")},
+        {"date": cohort.kickoff, "label": _("Kickoff")},
+        {"date": cohort.working_starts, "label": _("Working period starts")},
+        {"date": cohort.working_ends, "label": _("Working period ends")},
+        {"date": cohort.closing, "label": _("Closing session")},
+    ]
+    for m in milestones:
+        items.append(
+            {
+                "date": timezone.localdate(m.deadline),
+                "label": _("Deadline: %(name)s") % {"name": m.name},
+            }
+        )
+    items.sort(key=lambda i: i["date"])
+    for i in items:
+        i["past"] = i["date"] < today
+    return items
+
+
+# The dashboard's funnel: each figure and the list behind it use the same filter.
+FUNNEL_FILTERS = {
+    "submitted": Q(status__in=[s for s in ChallengeStatus.values if s != ChallengeStatus.DRAFT]),
+    "accepted": Q(status=ChallengeStatus.ACCEPTED),
+}
+CHALLENGE_FILTERS = ("submitted", "accepted", "in", "selected")
+
+
+def programme_pool(cohort: Cohort) -> QuerySet[Challenge]:
+    """The challenges a cohort draws from: those in it, and the programme's challenges in no
+    cohort yet, written since the cohort's call opened."""
+    return Challenge.objects.filter(programme_id=cohort.programme_id).filter(
+        Q(cohort=cohort) | Q(cohort__isnull=True, created_at__date__gte=cohort.call_opens)
+    )
+
+
+def cohort_challenges(cohort: Cohort, status: str = "") -> QuerySet[Challenge]:
+    """The pool seen through one of ``CHALLENGE_FILTERS`` (all of it in the cohort or
+    accepted, when ``status`` is none of them), with each challenge's number of teams."""
+    pool = programme_pool(cohort).select_related("municipality")
+    if status in FUNNEL_FILTERS:
+        challenges = pool.filter(FUNNEL_FILTERS[status])
+    elif status == "in":
+        challenges = pool.filter(cohort=cohort)
+    elif status == "selected":
+        challenges = pool.filter(
+            cohort=cohort,
+            pk__in=KickoffScenario.objects.filter(selected=True).values("challenge_id"),
+        )
+    else:
+        challenges = pool.filter(Q(cohort=cohort) | Q(status=ChallengeStatus.ACCEPTED))
+    return challenges.annotate(team_total=Count("teams", distinct=True)).order_by(
+        "municipality__name", "title"
+    )
+
+
+def cohort_enrolments(cohort: Cohort, status: str = "") -> QuerySet[SchoolEnrolment]:
+    """The schools' enrolments in ``cohort`` (of one status, when it is one), each with its
+    number of active students and whether it has any."""
+    enrolments = SchoolEnrolment.objects.filter(cohort=cohort).select_related("school")
+    if status in SchoolEnrolment.Status.values:
+        enrolments = enrolments.filter(status=status)
+    students = Membership.objects.active().filter(
+        role=Role.STUDENT, organisation_id=OuterRef("school_id")
+    )
+    return enrolments.annotate(
+        student_total=Count(
+            "school__memberships",
+            filter=Q(school__memberships__role=Role.STUDENT, school__memberships__is_active=True),
+        ),
+        has_students=Exists(students),
+    ).order_by("school__name", "pk")
+
+
+def enrolment_students(enrolment: SchoolEnrolment) -> QuerySet[Membership]:
+    """The school's active students, each with the name and id of their team in the cohort."""
+    mine = TeamMember.objects.filter(cohort_id=enrolment.cohort_id, user_id=OuterRef("user_id"))
+    return (
+        Membership.objects.active()
+        .filter(organisation_id=enrolment.school_id, role=Role.STUDENT)
+        .select_related("user")
+        .annotate(
+            team_name=Subquery(mine.values("team__name")[:1]),
+            team_id=Subquery(mine.values("team_id")[:1]),
+        )
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+
+
+TEAM_FILTERS = (Team.Status.FORMING, Team.Status.CONFIRMED, "met", "unmet")
+
+
+def cohort_teams(cohort: Cohort, show: str = "") -> QuerySet[Team]:
+    """``teams_with_composition`` seen through one of ``TEAM_FILTERS`` (a status, or meeting
+    the composition rule or not), all of them otherwise."""
+    teams = teams_with_composition(cohort)
+    if show in (Team.Status.FORMING, Team.Status.CONFIRMED):
+        return teams.filter(status=show)
+    if show in ("met", "unmet"):
+        met = _composition_met(cohort.programme)
+        return teams.filter(met) if show == "met" else teams.exclude(met)
+    return teams
+
+
+def coaches_of_programme(programme: Programme) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organisation_id=programme.organisation_id,
+        memberships__role=Role.COACH,
+        memberships__is_active=True,
+    ).order_by("last_name", "first_name")
+
+
+def deliverable_state(deliverable, milestone, now) -> str:
+    """``on_time``, ``late``, ``missing`` or ``pending`` (not yet due): the dashboard's
+    states of a team's deliverable for a milestone."""
+    if deliverable is not None and deliverable.first_submitted_at is not None:
+        return "late" if deliverable.first_submitted_at > milestone.deadline else "on_time"
+    return "missing" if now > milestone.deadline else "pending"
+
+
+def team_milestone_rows(team: Team, milestones) -> list[dict]:
+    """Each milestone of the team's cohort with the team's deliverable, its extension, whether
+    it still takes a version, and its state. Two queries, whatever the number of milestones."""
+    deliverables = {d.milestone_id: d for d in Deliverable.objects.filter(team=team)}
+    extensions = {e.milestone_id: e for e in DeadlineExtension.objects.filter(team=team)}
+    now = timezone.now()
+    rows = []
+    for m in milestones:
+        ext = extensions.get(m.pk)
+        deadline = max(m.deadline, ext.until) if ext else m.deadline
+        rows.append(
+            {
+                "milestone": m,
+                "deliverable": deliverables.get(m.pk),
+                "extension": ext,
+                "open": now <= deadline,
+                "state": deliverable_state(deliverables.get(m.pk), m, now),
+            }
+        )
+    return rows
+
+
+def team_deadline(
+    team: Team, milestone: Milestone
+) -> tuple[DeadlineExtension | None, datetime.datetime]:
+    """The team's extension for ``milestone`` (or None) and the deadline that applies."""
+    extension = DeadlineExtension.objects.filter(team=team, milestone=milestone).first()
+    return extension, max(milestone.deadline, extension.until) if extension else milestone.deadline
+
+
+def challenges_with_scenarios_for(user) -> QuerySet[Challenge]:
+    """The challenges whose scenarios ``user`` may compare: their municipality's, and their
+    programmes'."""
+    r = roles_for(user)
+    return Challenge.objects.filter(
+        Q(municipality_id__in=r.orgs(Role.MUNICIPAL_STAFF))
+        | Q(programme__in=programmes_coordinated_by(user))
+    ).select_related("municipality", "cohort")
+
+
+def teams_with_possibles(challenge: Challenge) -> QuerySet[Team]:
+    """The teams that wrote a scenario for ``challenge``, each with its scenarios in order
+    (``possibles``), their files and who selected them."""
+    return (
+        Team.objects.filter(scenarios__challenge=challenge)
+        .distinct()
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "scenarios",
+                queryset=KickoffScenario.objects.filter(challenge=challenge)
+                .select_related("selected_by")
+                .prefetch_related("files")
+                .order_by("created_at", "id"),
+                to_attr="possibles",
+            )
+        )
+    )
+
+
+MILESTONE_STATES = ("on_time", "late", "missing", "pending")
+
+
+def milestone_teams(milestone: Milestone, state: str) -> QuerySet[Team]:
+    """The teams of the milestone's cohort in one of ``MILESTONE_STATES`` (all of them when
+    ``state`` is none), each marked ``handed_in`` and ``late``."""
+    handed = Deliverable.objects.filter(milestone=milestone, team_id=OuterRef("pk"))
+    teams = (
+        Team.objects.filter(cohort_id=milestone.cohort_id)
+        .select_related("challenge__municipality")
+        .annotate(
+            handed_in=Exists(handed.filter(first_submitted_at__isnull=False)),
+            late=Exists(handed.filter(first_submitted_at__gt=milestone.deadline)),
+        )
+    )
+    if state == "on_time":
+        teams = teams.filter(handed_in=True, late=False)
+    elif state == "late":
+        teams = teams.filter(late=True)
+    elif state in ("missing", "pending"):
+        teams = teams.filter(handed_in=False)
+    return teams.order_by("name")
+
+
+def dashboard_data(cohort: Cohort) -> dict:
+    """Every figure of the dashboard, in a fixed number of queries whatever the size: counted
+    by the database, and only the rows shown (a national cohort has thousands of teams)."""
+    now = timezone.now()
+    funnel = programme_pool(cohort).aggregate(
+        submitted=Count("id", filter=FUNNEL_FILTERS["submitted"], distinct=True),
+        accepted=Count("id", filter=FUNNEL_FILTERS["accepted"], distinct=True),
+        in_cohort=Count("id", filter=Q(cohort=cohort), distinct=True),
+        selected=Count("id", filter=Q(cohort=cohort, scenarios__selected=True), distinct=True),
+    )
+    figures = team_figures(cohort)
+    attention = teams_needing_attention(cohort, limit=ATTENTION_ROWS)
+    for team in attention:
+        team.cohort = cohort
+        team.composition = team_composition(team)
+    milestones = list(
+        Milestone.objects.filter(cohort=cohort).annotate(
+            on_time=Count(
+                "deliverables",
+                filter=Q(deliverables__first_submitted_at__lte=F("deadline")),
+            ),
+            late=Count(
+                "deliverables",
+                filter=Q(deliverables__first_submitted_at__gt=F("deadline")),
+            ),
+        )
+    )
+    team_total = figures["total"]
+    for m in milestones:
+        m.handed_in = m.on_time + m.late
+        m.missing = team_total - m.handed_in if m.deadline < now else 0
+        m.pending = team_total - m.handed_in if m.deadline >= now else 0
+    return {
+        "funnel": funnel,
+        "team_total": team_total,
+        "attention": attention,
+        "attention_total": figures["attention"],
+        "status_counts": Counter({k: figures[k] for k in (*Team.Status.values, "met", "unmet")}),
+        "milestones": milestones,
+        "students": {"total": figures["students"]},
+        "enrolments": SchoolEnrolment.objects.filter(cohort=cohort).aggregate(
+            requested=Count("id", filter=Q(status=SchoolEnrolment.Status.REQUESTED)),
+            approved=Count("id", filter=Q(status=SchoolEnrolment.Status.APPROVED)),
+        ),
+        "unassigned": unassigned_students(cohort).count(),
+        "programme": cohort.programme,
+    }

@@ -181,6 +181,7 @@ def form_kwargs(cls, world, jury) -> dict:
         "jury": jury,
         "teams": Team.objects.all(),
         "user": a.people["coordinator"],
+        "limit": 3,
     }
     params = inspect.signature(cls.__init__).parameters
     kwargs = {}

@@ -124,3 +124,27 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 
 
 __all__ = ["DeliverableFile", "ScenarioFile"]
+
+
+def proposal_data(
+    teams: dict[int, str], names: dict[int, str] | None = None, *, save: bool = True
+) -> dict[str, str]:
+    """What the proposal page posts: each student's (by user pk) team number as typed, and
+    each team's name (team n in form n - 1), with the two formsets' management forms."""
+    names = names or {}
+    numbers = [int(v) for v in teams.values() if v.isascii() and v.isdigit() and len(v) < 5]
+    count = max([n for n in numbers if n <= len(teams)] + [0, *names])
+    data = {
+        "student-TOTAL_FORMS": str(len(teams)),
+        "student-INITIAL_FORMS": str(len(teams)),
+        "team-TOTAL_FORMS": str(count),
+        "team-INITIAL_FORMS": str(count),
+    }
+    for i, (user_pk, number) in enumerate(teams.items()):
+        data[f"student-{i}-user"] = str(user_pk)
+        data[f"student-{i}-team"] = number
+    for n, name in names.items():
+        data[f"team-{n - 1}-name"] = name
+    if save:
+        data["save"] = "1"
+    return data

@@ -55,8 +55,6 @@ def _queries(client, url):
 def test_dashboard_same_query_count_small_and_large(setup, login, settings, mfa_required):
     from allauth.mfa.models import Authenticator
 
-    from cohorts.views import _attendance_hook
-
     # In production coordinators must have a second factor: the check must not cost a query.
     settings.MFA_REQUIRED_FOR_COORDINATORS = mfa_required
     Authenticator.objects.create(
@@ -65,8 +63,8 @@ def test_dashboard_same_query_count_small_and_large(setup, login, settings, mfa_
     client = login(setup.coordinator)
     url = f"/cohorts/{setup.cohort.pk}/dashboard/"
     small, response = _queries(client, url)
-    # At most 12 in all (issue #4), the sessions app's attendance block (3) included.
-    assert _attendance_hook() is not None
+    # At most 12 in all (issue #4), the sessions app's attendance panel (3) included.
+    assert "attendance-heading" in response.content.decode()
     assert small <= 12, small
     _grow(setup, teams=40)
     large, response = _queries(client, url)
@@ -94,16 +92,27 @@ def test_dashboard_figures(setup, login):
     assert "Équipe 001" not in late.content.decode()
 
 
-def test_dashboard_attendance_hook_included_only_when_provided(setup, login, monkeypatch):
-    from cohorts import views
+def test_dashboard_shows_the_panels_other_apps_register(setup, login, monkeypatch):
+    from curiouslab import panels
 
-    monkeypatch.setattr(views, "ATTENDANCE_HOOK", "sessions/_no_such_template.html")
-    response = login(setup.coordinator).get(f"/cohorts/{setup.cohort.pk}/dashboard/")
-    assert response.context["attendance_template"] is None
-    monkeypatch.setattr(views, "ATTENDANCE_HOOK", "cohorts/_state.html")
-    response = login(setup.coordinator).get(f"/cohorts/{setup.cohort.pk}/dashboard/")
-    assert response.context["attendance_template"] == "cohorts/_state.html"
-    assert "Pas encore dû" in response.content.decode()  # the hook template was rendered
+    url = f"/cohorts/{setup.cohort.pk}/dashboard/"
+    client = login(setup.coordinator)
+    # The sessions app registers its attendance rates; the dashboard does not import it.
+    body = client.get(url).content.decode()
+    assert 'id="attendance-heading"' in body and "Présence par étudiant" in body
+    monkeypatch.setattr(panels, "_panels", {})
+    without = client.get(url).content.decode()
+    assert 'id="attendance-heading"' not in without
+    seen = []
+
+    def context(cohort):
+        seen.append(cohort.pk)
+        return {"state": "late"}
+
+    panels.register_panel("cohorts.dashboard", panels.Panel("cohorts/_state.html", context))
+    with_panel = client.get(url).content.decode()
+    assert seen == [setup.cohort.pk]
+    assert with_panel.count("Déposé en retard") == without.count("Déposé en retard") + 1
 
 
 def test_dashboard_refused_to_other_roles(setup, login):

@@ -15,8 +15,7 @@ def _propose(setup, login, groups: int):
         for school in (setup.school, setup.school2)
         for discipline in ("ingénierie", "commerce", "design")
     ]
-    data = {f"student-{u.pk}": str(1 + i % groups) for i, u in enumerate(students)}
-    data["save"] = "1"
+    data = f.proposal_data({u.pk: str(1 + i % groups) for i, u in enumerate(students)})
     url = f"/cohorts/{setup.cohort.pk}/teams/propose/"
     return login(setup.coordinator).post(url, data, follow=True).content.decode()
 

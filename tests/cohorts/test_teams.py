@@ -102,10 +102,9 @@ def test_propose_shows_editable_proposal_and_saves_only_on_confirm(setup, login)
     assert len(groups) == 1 and len(groups[0]["members"]) == 6
     assert groups[0]["composition"].met
     # The coordinator moves one student out, renames the team, and saves.
-    data = {f"student-{u.pk}": "1" for u in students}
-    data[f"student-{students[0].pk}"] = "0"
-    data["name-1"] = "Les Pionniers"
-    data["save"] = "1"
+    numbers = {u.pk: "1" for u in students}
+    numbers[students[0].pk] = "0"
+    data = f.proposal_data(numbers, {1: "Les Pionniers"})
     response = client.post(url, data)
     assert response.status_code == 302
     team = Team.objects.get(cohort=setup.cohort, name="Les Pionniers")
