@@ -35,10 +35,12 @@ def media(settings, tmp_path):
     return tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """Hashing with the production hasher costs ~0.2 s a user; tests do not need it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def docworld(world, media):
+    """The test world with a finished cohort to issue documents for (``tests/documents``)."""
+    from tests.documents.document_fixtures import build_documents_world
+
+    return build_documents_world(world)
 
 
 @pytest.fixture(autouse=True)

@@ -106,7 +106,6 @@ def test_invitation_mail_names_the_school_as_it_is_written(world):
 
 
 # --- Plurals ---------------------------------------------------------------------------------
-from tests.documents.document_fixtures import *  # noqa: E402, F403 - fixtures
 
 
 @pytest.mark.django_db

@@ -20,7 +20,6 @@ from curiouslab.mail import render_mail
 from curiouslab.site import absolute_url
 from documents import services as document_services
 from sessions.services import checkin_url, feed_regenerate
-from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 from tests.sessions.conftest import cast  # noqa: F401 - fixture
 from tests.sessions.factories import running
 

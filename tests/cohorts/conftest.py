@@ -6,14 +6,9 @@ from tests.factories import OrganisationFactory, member
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+def _media(media):
+    """Every cohorts test stores its uploads in the test's own folder (the one media fixture)."""
+    return media
 
 
 class Setup:

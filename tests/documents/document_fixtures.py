@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.utils import timezone
 
 from challenges.models import Challenge, ChallengeStatus, Theme
@@ -103,20 +102,3 @@ def build_documents_world(world, *, extra_students: int = 0):
         doc_sessions=sessions, doc_b_team=b_team,
     )  # fmt: skip
     return world
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def docworld(world, media):
-    return build_documents_world(world)

@@ -19,7 +19,6 @@ from curiouslab.errors import DomainError
 from documents import eligibility, selectors, services
 from documents.models import Document, DocumentKind, DocumentStatus, DocumentTemplate
 from documents.tasks import render_documents
-from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 
 pytestmark = pytest.mark.django_db
 

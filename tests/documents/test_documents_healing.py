@@ -15,7 +15,6 @@ from django.utils import timezone
 from curiouslab import pdf
 from documents import services
 from documents.models import Document, DocumentArchive, DocumentKind, DocumentStatus
-from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 
 
 def _issue(w, capture):

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from documents import eligibility, services
 from documents.models import Document, DocumentKind, DocumentStatus
-from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
 from tests.documents.document_fixtures import add_student, attend, build_documents_world
 
 

@@ -22,8 +22,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.documents.document_fixtures import *  # noqa: F403 - fixtures
-
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(

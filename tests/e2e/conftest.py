@@ -11,7 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
+
+from tests.factories import PASSWORD
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -24,6 +27,35 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def verified(user):
+    """``user`` with a verified primary address, as allauth asks before signing in."""
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def fill_sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Type the address and password into the sign-in form on screen and send it."""
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+
+
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Open the sign-in page and sign in (the page that follows is the test's to check)."""
+    page.goto("/accounts/login/")
+    fill_sign_in(page, email, password)
+
+
+def sign_in_home(page, email: str) -> None:
+    """Sign in and wait for the home page's greeting."""
+    from playwright.sync_api import expect  # noqa: PLC0415 -- optional: absent, the tests are skipped
+
+    sign_in(page, email)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour "))
 
 
 def pytest_collection_modifyitems(config, items):

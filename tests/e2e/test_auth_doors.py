@@ -14,19 +14,14 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 
 from curiouslab.accounts.models import Invitation, Membership, OrganisationKind, Role, User
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.e2e.conftest import fill_sign_in
+from tests.factories import OrganisationFactory, member
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Connexion").click()
 
 
 @pytest.fixture
@@ -44,7 +39,7 @@ def test_admin_sign_in_goes_through_allauth_and_asks_for_the_code(page, departem
     page.goto("/admin/")  # the admin has no link: its address is a secret in production
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     expect(page.get_by_role("heading", level=1)).to_have_text("Connexion")
-    sign_in(page, staff.email)
+    fill_sign_in(page, staff.email)
     code = format_hotp_value(hotp_value(SECRET, int(time.time()) // 30))
     page.get_by_label(re.compile("Code", re.I)).fill(code)
     page.get_by_role("button", name=re.compile("Se connecter|Connexion|Valider|Confirmer")).click()
@@ -64,7 +59,7 @@ def test_invitation_opened_with_another_account_offers_to_sign_out(page, departe
     )
     page.goto("/")
     page.get_by_role("link", name="Se connecter").first.click()
-    sign_in(page, student.email)
+    fill_sign_in(page, student.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Léa")
 
     # The link from the e-mail, opened in the browser where Léa is signed in.

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from challenges.models import Challenge, ChallengeStatus, ChallengeTransition
 from curiouslab.accounts.models import OrganisationKind, Role
 from tests.challenges.factories import submitted
-from tests.factories import PASSWORD, CohortFactory, OrganisationFactory, ProgrammeFactory, member
+from tests.e2e.conftest import sign_in_home, verified
+from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -20,11 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TITLE = "Un kiosque citoyen"
 QUESTION = "Comment faire venir les habitants aux conseils de quartier ?"
 PHONE = {"width": 390, "height": 844}
-
-
-def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
 
 
 @pytest.fixture
@@ -61,14 +56,6 @@ def programme_side():
     return {"town": town, "cohort": cohort, "agent": agent, "coord": coordinator, "other": other}
 
 
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour "))
-
-
 def similar(response) -> bool:
     return "/challenges/similar/" in response.url
 
@@ -83,7 +70,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
     agent, coord = programme_side["agent"], programme_side["coord"]
 
     # --- The agent writes a draft, then submits it ---------------------------------------
-    sign_in(page, agent.email)
+    sign_in_home(page, agent.email)
     nav = page.get_by_role("navigation", name="Navigation principale")
     nav.get_by_role("link", name="Mes défis").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes défis")
@@ -126,7 +113,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
     page.get_by_role("button", name="Se déconnecter").click()
 
     # --- The coordinator finds it in the queue and asks for changes -----------------------
-    sign_in(page, coord.email)
+    sign_in_home(page, coord.email)
     nav = page.get_by_role("navigation", name="Navigation principale")
     nav.get_by_role("link", name="Défis à examiner").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Défis à examiner")
@@ -158,7 +145,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
     mobile.on("console", lambda m: mobile_errors.append(m.text) if m.type == "error" else None)
     mobile.on("pageerror", lambda exc: mobile_errors.append(str(exc)))
     try:
-        sign_in(mobile, agent.email)
+        sign_in_home(mobile, agent.email)
         mobile.goto("/challenges/")
         row = mobile.get_by_role("row").filter(has_text=TITLE)
         expect(row.locator(".challenge-status")).to_have_text("Modifications demandées")
@@ -187,7 +174,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
     assert challenge.territory == "Les quartiers du Parc et des Provinces"
 
     # --- The coordinator sees the change and accepts ---------------------------------------
-    sign_in(page, coord.email)
+    sign_in_home(page, coord.email)
     page.goto(f"/challenges/{challenge.pk}/")
     changes = page.get_by_role("region", name="Modifications depuis le dernier examen")
     expect(changes.locator("ins")).to_contain_text(["Provinces"])
@@ -198,7 +185,7 @@ def test_challenge_submitted_changed_resubmitted_and_accepted(
     page.get_by_role("button", name="Se déconnecter").click()
 
     # --- The agent sees it accepted --------------------------------------------------------
-    sign_in(page, agent.email)
+    sign_in_home(page, agent.email)
     page.goto("/challenges/")
     row = page.get_by_role("row").filter(has_text=TITLE)
     expect(row.locator(".challenge-status")).to_have_text("Accepté")

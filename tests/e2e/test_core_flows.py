@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from curiouslab.accounts.models import Invitation, Membership, OrganisationKind, Role, User
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.e2e.conftest import sign_in
+from tests.factories import OrganisationFactory, member
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -35,13 +36,6 @@ def coordinator(departement):
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Connexion").click()
 
 
 def test_sign_in_shows_role_navigation_and_switches_language(page, coordinator):

@@ -24,18 +24,6 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
-
-
-@pytest.fixture
 def diploma(world, media):
     """The student persona of side A with a READY diploma, rendered here and now."""
     build_documents_world(world)

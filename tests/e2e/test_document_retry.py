@@ -9,23 +9,11 @@ from allauth.account.models import EmailAddress
 from documents import services
 from documents.models import Document, DocumentKind, DocumentStatus
 from tests.documents.document_fixtures import build_documents_world
-from tests.e2e.test_core_flows import sign_in
+from tests.e2e.conftest import sign_in
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
 
 
 def test_coordinator_retries_every_failed_document_in_one_click(page, world, media):

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 
 from cohorts.models import SchoolEnrolment
 from curiouslab.accounts.models import Invitation, OrganisationKind, Role
+from tests.e2e.conftest import sign_in
 from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -45,8 +46,6 @@ def referent():
 
 
 def test_referent_imports_a_french_export_and_sees_recognised_columns(page, referent, tmp_path):
-    from tests.e2e.test_core_flows import sign_in
-
     sign_in(page, referent.email)
     expect(page).to_have_url(re.compile(r"/$"))
     page.get_by_role("link", name="Promotions").first.click()

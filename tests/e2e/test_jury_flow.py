@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from curiouslab.accounts.models import Membership, OrganisationKind, Role
+from tests.e2e.conftest import sign_in, verified
 from tests.factories import (
-    PASSWORD,
     CohortFactory,
     OrganisationFactory,
     ProgrammeFactory,
@@ -24,18 +23,6 @@ from trophies.models import AwardCategory, ConflictDeclaration, Jury, JuryStatus
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Connexion").click()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from challenges.models import ChallengeStatus
 from cohorts.models import KickoffScenario
 from curiouslab.accounts.models import OrganisationKind, Role
 from tests.cohorts import factories as f
+from tests.e2e.conftest import sign_in_home
 from tests.factories import PASSWORD, CohortFactory, OrganisationFactory, ProgrammeFactory, member
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -131,16 +132,8 @@ def coordinator_side():
     return {"cohort": cohort, "coordinator": coordinator}
 
 
-def _sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Bonjour "))
-
-
 def test_review_queue_opens_on_what_needs_action_and_all_is_one_click_away(page, coordinator_side):
-    _sign_in(page, "coordinator@example.org")
+    sign_in_home(page, "coordinator@example.org")
     page.get_by_role("main").get_by_role("link", name="Défis à examiner").click()
     table = page.get_by_role("table", name="Défis à examiner")
     expect(table.get_by_role("link", name="Un kiosque citoyen")).to_be_visible()
@@ -155,7 +148,7 @@ def test_next_cohort_lists_the_copied_sessions_to_confirm(page, coordinator_side
     from sessions.models import Session
 
     page.on("dialog", lambda dialog: dialog.accept())
-    _sign_in(page, "coordinator@example.org")
+    sign_in_home(page, "coordinator@example.org")
     page.get_by_role("main").get_by_role("link", name="Promotions").click()
     page.get_by_role("link", name="Curious Lab 2026-2027").click()
     page.get_by_role("button", name="Créer la promotion suivante à partir de celle-ci").click()

@@ -8,7 +8,8 @@ import pytest
 
 from cohorts.models import Programme
 from curiouslab.accounts.models import AuditLogEntry
-from tests.e2e.test_core_flows import coordinator, departement, sign_in  # noqa: F401 - fixtures
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_core_flows import coordinator, departement  # noqa: F401 - fixtures
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

@@ -8,15 +8,14 @@ import datetime
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.utils import timezone
 
 from curiouslab.accounts.models import OrganisationKind, Role
 from sessions.models import Attendance, Session, SessionKind
 from sessions.services import attendance_check_in, checkin_token
+from tests.e2e.conftest import sign_in, verified
 from tests.factories import (
-    PASSWORD,
     CohortFactory,
     OrganisationFactory,
     ProgrammeFactory,
@@ -30,18 +29,6 @@ expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def verified(user):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Connexion").click()
 
 
 @pytest.fixture

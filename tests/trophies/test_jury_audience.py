@@ -24,9 +24,9 @@ def audience(world):
     return jury, finalists, present, absent
 
 
-def test_attendee_votes_once(as_user, audience):
+def test_attendee_votes_once(login, audience):
     jury, finalists, present, _absent = audience
-    client = as_user(present)
+    client = login(present)
     url = reverse("trophies:audience_vote", args=[jury.pk])
     assert "Votez une fois pour votre projet préféré." in client.get(url).content.decode()
     client.post(url, {"finalist": finalists[0].pk})
@@ -41,36 +41,36 @@ def test_attendee_votes_once(as_user, audience):
     assert client.get(url).status_code == 404
 
 
-def test_person_absent_from_the_closing_session_cannot_vote(as_user, audience):
+def test_person_absent_from_the_closing_session_cannot_vote(login, audience):
     jury, finalists, _present, absent = audience
     url = reverse("trophies:audience_vote", args=[jury.pk])
-    assert as_user(absent).post(url, {"finalist": finalists[0].pk}).status_code == 404
+    assert login(absent).post(url, {"finalist": finalists[0].pk}).status_code == 404
     assert not AudienceVote.objects.exists()
 
 
-def test_audience_vote_before_opening_is_refused(as_user, audience):
+def test_audience_vote_before_opening_is_refused(login, audience):
     jury, finalists, present, _absent = audience
     Jury.objects.filter(pk=jury.pk).update(status="setup")
-    response = as_user(present).post(
+    response = login(present).post(
         reverse("trophies:audience_vote", args=[jury.pk]), {"finalist": finalists[0].pk}
     )
     assert response.status_code == 400
     assert not AudienceVote.objects.exists()
 
 
-def test_audience_vote_for_a_project_of_another_jury_is_refused(world, as_user, audience):
+def test_audience_vote_for_a_project_of_another_jury_is_refused(world, login, audience):
     jury, _finalists, present, _absent = audience
     _other, _m, other_finalists, _c = ready_jury(world.b.cohort)
-    response = as_user(present).post(
+    response = login(present).post(
         reverse("trophies:audience_vote", args=[jury.pk]), {"finalist": other_finalists[0].pk}
     )
     assert response.status_code == 400
     assert not AudienceVote.objects.exists()
 
 
-def test_audience_qr_is_an_inline_svg_for_the_coordinator(world, as_user, audience):
+def test_audience_qr_is_an_inline_svg_for_the_coordinator(world, login, audience):
     jury, _f, _p, _a = audience
-    response = as_user(world.a.people["coordinator"]).get(
+    response = login(world.a.people["coordinator"]).get(
         reverse("trophies:audience_qr", args=[jury.pk])
     )
     body = response.content.decode()

@@ -27,15 +27,15 @@ def create(client, cohort, **extra):
     )
 
 
-def test_the_coordinator_names_a_juror_as_chair(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_the_coordinator_names_a_juror_as_chair(world, login):
+    client = login(world.a.people["coordinator"])
     chair = world.a.people["juror"]
     assert create(client, world.a.cohort, chair=chair.pk).status_code == 302
     assert Jury.objects.get(name="Jury de la clôture").chair == chair
 
 
-def test_the_chair_is_someone_of_the_organisation(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_the_chair_is_someone_of_the_organisation(world, login):
+    client = login(world.a.people["coordinator"])
     response = create(client, world.a.cohort, chair=world.b.people["juror"].pk)
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
@@ -57,11 +57,11 @@ def tied(world):
     return jury, chair, other, (f1, f2)
 
 
-def test_a_juror_chair_sees_nothing_while_open_then_deliberates_once_closed(world, as_user, tied):
+def test_a_juror_chair_sees_nothing_while_open_then_deliberates_once_closed(world, login, tied):
     jury, chair, other, (f1, _f2) = tied
     results = reverse("trophies:jury_results", args=[jury.pk])
     cast = reverse("trophies:casting_vote", args=[jury.pk, f1.pk])
-    client = as_user(chair.user)
+    client = login(chair.user)
     assert client.get(results).status_code == 403
     assert client.post(cast).status_code == 404
     Jury.objects.filter(pk=jury.pk).update(status=JuryStatus.CLOSED)
@@ -75,6 +75,6 @@ def test_a_juror_chair_sees_nothing_while_open_then_deliberates_once_closed(worl
     assert results in juries
 
     # Another juror of the same jury still waits for the publication.
-    client = as_user(other.user)
+    client = login(other.user)
     assert client.get(results).status_code == 403
     assert client.post(cast).status_code == 404

@@ -38,12 +38,12 @@ def close_url(jury):
     return reverse("trophies:jury_transition", args=[jury.pk, "closed"])
 
 
-def test_closing_with_incomplete_sheets_names_the_jurors_and_changes_nothing(world, as_user):
+def test_closing_with_incomplete_sheets_names_the_jurors_and_changes_nothing(world, login):
     jury, (j1, j2), (f1, f2), crits = ready_jury(world.a.cohort)
     mark(jury, j1, f1, crits, [4, 4])
     mark(jury, j1, f2, crits, [3, 3])
     mark(jury, j2, f1, crits, [2, 2])  # j2 has not scored f2
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     response = client.post(close_url(jury))
     assert response.status_code == 200
     page = text_of(response)
@@ -63,10 +63,10 @@ def test_closing_with_incomplete_sheets_names_the_jurors_and_changes_nothing(wor
     assert Jury.objects.get(pk=jury.pk).status == JuryStatus.CLOSED
 
 
-def test_closing_when_everyone_finished_still_confirms_then_closes(world, as_user):
+def test_closing_when_everyone_finished_still_confirms_then_closes(world, login):
     jury, (j1,), (f1,), crits = ready_jury(world.a.cohort, jurors=1, finalists=1)
     mark(jury, j1, f1, crits, [4, 4])
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     response = client.post(close_url(jury))
     assert "Tous les jurés ont terminé leur grille." in text_of(response)
     assert Jury.objects.get(pk=jury.pk).status == JuryStatus.OPEN
@@ -74,7 +74,7 @@ def test_closing_when_everyone_finished_still_confirms_then_closes(world, as_use
     assert Jury.objects.get(pk=jury.pk).status == JuryStatus.CLOSED
 
 
-def test_audience_prize_without_votes_is_reported_then_set_aside_and_recorded(world, as_user):
+def test_audience_prize_without_votes_is_reported_then_set_aside_and_recorded(world, login):
     session = ClosingSessionFactory(cohort=world.a.cohort)
     jury, (j1,), (f1, f2), crits = ready_jury(
         world.a.cohort, jurors=1, audience_award=True, closing_session=session
@@ -83,7 +83,7 @@ def test_audience_prize_without_votes_is_reported_then_set_aside_and_recorded(wo
     audience = AwardCategory.objects.create(jury=jury, name="Prix du public", basis="audience")
     mark(jury, j1, f1, crits, [5, 5], comment="Un projet exemplaire pour la commune.")
     mark(jury, j1, f2, crits, [2, 2])
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
 
     # Reported on the live view, before the vote is closed, with a way to set it aside.
     live = text_of(client.get(reverse("trophies:jury_live", args=[jury.pk])))
@@ -118,13 +118,13 @@ def test_audience_prize_without_votes_is_reported_then_set_aside_and_recorded(wo
     assert "Un projet exemplaire pour la commune." in text
 
 
-def test_an_unattainable_award_set_aside_after_closing_unblocks_publication(world, as_user):
+def test_an_unattainable_award_set_aside_after_closing_unblocks_publication(world, login):
     jury, (j1,), (f1,), crits = ready_jury(world.a.cohort, jurors=1, finalists=1)
     second = AwardCategory.objects.create(
         jury=jury, name="Deuxième prix", basis="ranking", position=2
     )
     mark(jury, j1, f1, crits, [3, 3])
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     client.post(close_url(jury), {"confirm": "1"})
     publish = reverse("trophies:jury_transition", args=[jury.pk, "published"])
     client.post(publish)
@@ -140,12 +140,12 @@ def test_an_unattainable_award_set_aside_after_closing_unblocks_publication(worl
     assert not Award.objects.filter(category="Deuxième prix").exists()
 
 
-def test_a_category_cannot_be_set_aside_after_publication_or_by_an_outsider(world, as_user):
+def test_a_category_cannot_be_set_aside_after_publication_or_by_an_outsider(world, login):
     jury, _m, _f, _c = ready_jury(world.a.cohort, status=JuryStatus.PUBLISHED)
     cat = AwardCategory.objects.create(jury=jury, name="Grand prix", basis="ranking")
     url = reverse("trophies:category_set_aside", args=[jury.pk, cat.pk])
-    assert as_user(world.b.people["coordinator"]).post(url, {"reason": "x"}).status_code == 404
-    as_user(world.a.people["coordinator"]).post(url, {"reason": "Trop tard"})
+    assert login(world.b.people["coordinator"]).post(url, {"reason": "x"}).status_code == 404
+    login(world.a.people["coordinator"]).post(url, {"reason": "Trop tard"})
     assert not AwardCategory.objects.get(pk=cat.pk).is_set_aside
 
 
@@ -190,13 +190,13 @@ def test_demo_jury_closes_publishes_and_gives_its_report_without_moving_a_sessio
     assert "L'idée la plus originale de la promotion." in text or "Chiffrage sérieux" in text
 
 
-def test_the_jury_page_reports_an_unattainable_award_while_voting(world, as_user):
+def test_the_jury_page_reports_an_unattainable_award_while_voting(world, login):
     jury, _m, _f, _c = ready_jury(world.a.cohort, finalists=2)
     third = AwardCategory.objects.create(
         jury=jury, name="Troisième prix", basis="ranking", position=3
     )
     page = text_of(
-        as_user(world.a.people["coordinator"]).get(reverse("trophies:jury_detail", args=[jury.pk]))
+        login(world.a.people["coordinator"]).get(reverse("trophies:jury_detail", args=[jury.pk]))
     )
     assert "Troisième prix</strong> : Il y a moins de finalistes que ce rang." in page
     assert reverse("trophies:category_set_aside", args=[jury.pk, third.pk]) in page

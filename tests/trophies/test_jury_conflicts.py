@@ -26,12 +26,12 @@ def _try(client, jury, finalist, crits):
     )
 
 
-def test_juror_of_the_projects_municipality_cannot_score_it(world, as_user, setting):
+def test_juror_of_the_projects_municipality_cannot_score_it(world, login, setting):
     jury, seat, finalists, crits = setting
     Membership.objects.create(
         user=seat.user, organisation=finalists[0].challenge.municipality, role=Role.MUNICIPAL_STAFF
     )
-    client = as_user(seat.user)
+    client = login(seat.user)
     response = _try(client, jury, finalists[0], crits)
     assert response.status_code == 400
     assert "membre de la commune du projet" in response.content.decode()
@@ -39,7 +39,7 @@ def test_juror_of_the_projects_municipality_cannot_score_it(world, as_user, sett
     assert _try(client, jury, finalists[1], crits).status_code == 200
 
 
-def test_juror_of_a_school_of_the_team_cannot_score_it(world, as_user, setting):
+def test_juror_of_a_school_of_the_team_cannot_score_it(world, login, setting):
     jury, seat, finalists, crits = setting
     Membership.objects.create(
         user=seat.user, organisation=world.a.school, role=Role.SCHOOL_REFERENT
@@ -51,22 +51,22 @@ def test_juror_of_a_school_of_the_team_cannot_score_it(world, as_user, setting):
         school=world.a.school,
         discipline="design",
     )
-    response = _try(as_user(seat.user), jury, finalists[1], crits)
+    response = _try(login(seat.user), jury, finalists[1], crits)
     assert "membre d&#x27;une école de l&#x27;équipe" in response.content.decode()
     assert not Score.objects.exists()
 
 
-def test_juror_who_coached_the_team_cannot_score_it(world, as_user, setting):
+def test_juror_who_coached_the_team_cannot_score_it(world, login, setting):
     jury, seat, finalists, crits = setting
     CoachAssignment.objects.create(team=finalists[2].team, coach=seat.user)
-    response = _try(as_user(seat.user), jury, finalists[2], crits)
+    response = _try(login(seat.user), jury, finalists[2], crits)
     assert "a accompagné l&#x27;équipe" in response.content.decode()
     assert not Score.objects.exists()
 
 
-def test_declared_conflict_blocks_scoring_and_is_audited(world, as_user, setting):
+def test_declared_conflict_blocks_scoring_and_is_audited(world, login, setting):
     jury, seat, finalists, crits = setting
-    client = as_user(seat.user)
+    client = login(seat.user)
     client.post(
         reverse("trophies:conflict_declare", args=[jury.pk, finalists[0].pk]),
         {"reason": "Mon neveu est dans l'équipe"},
@@ -82,11 +82,11 @@ def test_declared_conflict_blocks_scoring_and_is_audited(world, as_user, setting
     assert "0 projet complet sur 2" in sheet
 
 
-def test_excluded_pairs_are_shown_to_the_coordinator_and_logged_at_opening(world, as_user):
+def test_excluded_pairs_are_shown_to_the_coordinator_and_logged_at_opening(world, login):
     jury, _m, finalists, _c = ready_jury(world.a.cohort, jurors=0, status="setup")
     seat = juror(jury, world.a.people["juror"])
     CoachAssignment.objects.create(team=finalists[0].team, coach=seat.user)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     page = client.get(reverse("trophies:jury_detail", args=[jury.pk])).content.decode()
     assert "a accompagné l&#x27;équipe" in page and str(finalists[0].team) in page
     client.post(reverse("trophies:jury_transition", args=[jury.pk, "open"]))

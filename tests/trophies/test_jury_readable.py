@@ -38,7 +38,7 @@ def closed_jury(world, **kwargs):
     return jury, (j1, j2), (f1, f2), crits
 
 
-def test_ranking_on_the_scale_with_the_normalised_figure_explained(world, as_user):
+def test_ranking_on_the_scale_with_the_normalised_figure_explained(world, login):
     jury, (j1, j2), (f1, f2), crits = closed_jury(world, normalisation="zscore")
     mark(jury, j1, f1, crits, [5, 2])  # 4
     mark(jury, j2, f1, crits, [5, 5])  # 5
@@ -49,7 +49,7 @@ def test_ranking_on_the_scale_with_the_normalised_figure_explained(world, as_use
     assert first.finalist == f1 and first.raw_score == pytest.approx(4.5)
     assert second.raw_score == pytest.approx(2.5) and second.raw_range == pytest.approx(3)
     page = text(
-        as_user(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
+        login(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
     )
     assert "Moyenne pondérée (sur 5)" in page and "Résultat normalisé" in page
     name = re.escape(f1.team.name)
@@ -57,19 +57,19 @@ def test_ranking_on_the_scale_with_the_normalised_figure_explained(world, as_use
     assert "Le résultat normalisé, qui fait le classement, compare chaque note" in page
 
 
-def test_raw_jury_shows_one_figure_on_a_0_to_20_scale(world, as_user):
+def test_raw_jury_shows_one_figure_on_a_0_to_20_scale(world, login):
     jury, (j1, j2), (f1, f2), crits = closed_jury(world, scale_max=20)
     mark(jury, j1, f1, crits, [16, 10])
     mark(jury, j2, f1, crits, [14, 14])
     page = text(
-        as_user(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
+        login(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
     )
     assert "Moyenne pondérée (sur 20)" in page and "Résultat normalisé" not in page
     assert "<td>14,00</td>" in page
     assert "quand il dépasse 5 points (le quart de l'échelle de 0 à 20)" in page
 
 
-def test_high_disagreement_between_jurors_is_flagged_and_defined(world, as_user):
+def test_high_disagreement_between_jurors_is_flagged_and_defined(world, login):
     jury, (j1, j2), (f1, f2), crits = closed_jury(world)
     mark(jury, j1, f1, crits, [5, 5])  # 5
     mark(jury, j2, f1, crits, [1, 1])  # 1: four points apart, more than 1.25
@@ -78,14 +78,14 @@ def test_high_disagreement_between_jurors_is_flagged_and_defined(world, as_user)
     rows = {r.finalist: r for r in results_for(jury).rows}
     assert rows[f1].disagreement and not rows[f2].disagreement
     page = text(
-        as_user(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
+        login(world.a.people["coordinator"]).get(reverse("trophies:jury_results", args=[jury.pk]))
     )
     assert page.count("jurés en désaccord") == 1
     assert '<td>4,00 <span class="badge text-bg-warning">jurés en désaccord</span></td>' in page
     assert "quand il dépasse 1,25 points (le quart de l'échelle de 0 à 5)" in page
 
 
-def test_jurors_comments_on_the_results_page_and_in_the_report(world, as_user):
+def test_jurors_comments_on_the_results_page_and_in_the_report(world, login):
     from pypdf import PdfReader
 
     jury, (j1, j2), (f1, f2), crits = closed_jury(world)
@@ -93,7 +93,7 @@ def test_jurors_comments_on_the_results_page_and_in_the_report(world, as_user):
     mark(jury, j2, f1, crits, [4, 4])
     mark(jury, j1, f2, crits, [3, 3])
     mark(jury, j2, f2, crits, [2, 2], comment="Prototype encore fragile.")
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     # On the results page, each project's comments open with its arithmetic (issue #19).
     page = text(client.get(reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])))
     assert "Commentaires des jurés" in page
@@ -121,11 +121,9 @@ def deliverables(world):
     return jury, seat, (f1, f2), {"old": old, "latest": latest, "working": working}
 
 
-def test_jurors_open_the_finalists_public_deliverables_from_their_sheet(
-    world, as_user, deliverables
-):
+def test_jurors_open_the_finalists_public_deliverables_from_their_sheet(world, login, deliverables):
     jury, _seat, (f1, _f2), files = deliverables
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     sheet = html.unescape(client.get(reverse("trophies:sheet", args=[jury.pk])).content.decode())
     link = reverse("trophies:finalist_file", args=[jury.pk, files["latest"].pk])
     assert "Les livrables de l'équipe :" in sheet and f'href="{link}">projet.png</a>' in sheet
@@ -138,16 +136,16 @@ def test_jurors_open_the_finalists_public_deliverables_from_their_sheet(
         assert client.get(url).status_code == 404
     # Someone who does not sit on the jury cannot open it either.
     for person in ("coordinator", "student", "municipal"):
-        other = as_user(world.a.people.get(person) or world.a.people["coordinator"])
+        other = login(world.a.people.get(person) or world.a.people["coordinator"])
         assert other.get(link).status_code in (403, 404)
-    assert as_user(world.b.people["juror"]).get(link).status_code == 404
+    assert login(world.b.people["juror"]).get(link).status_code == 404
 
 
-def test_sheet_heading_counts_projects_with_french_plurals(world, as_user, deliverables):
+def test_sheet_heading_counts_projects_with_french_plurals(world, login, deliverables):
     jury, seat, (f1, f2), _files = deliverables
     crits = list(jury.criteria.all())
     mark(jury, seat, f1, crits, [3, 3])
-    page = as_user(world.a.people["juror"]).get(reverse("trophies:sheet", args=[jury.pk]))
+    page = login(world.a.people["juror"]).get(reverse("trophies:sheet", args=[jury.pk]))
     body = page.content.decode()
     assert '<span id="sheet-progress" aria-live="polite">1 projet complet sur 2</span>' in body
     texts = re.search(

@@ -87,13 +87,13 @@ def test_tie_broken_by_the_first_criterion(world):
     assert "Meilleure note sur le premier critère : 5,00" in rows[0].tie_notes[1]
 
 
-def test_tie_unresolved_blocks_publication_until_the_chairs_casting_vote(world, as_user):
+def test_tie_unresolved_blocks_publication_until_the_chairs_casting_vote(world, login):
     jury, f1, f2 = _tie(world, ["lower_spread", "chair"])
     AwardCategory.objects.create(jury=jury, name="Grand prix", basis="ranking", position=1)
     rows = results_for(jury).rows
     assert all(r.unresolved_tie for r in rows)
     coordinator = world.a.people["coordinator"]
-    client = as_user(coordinator)
+    client = login(coordinator)
     response = client.post(
         reverse("trophies:jury_transition", args=[jury.pk, "published"]), follow=True
     )
@@ -107,7 +107,7 @@ def test_tie_unresolved_blocks_publication_until_the_chairs_casting_vote(world, 
     assert (award.category, award.team, award.challenge) == ("Grand prix", f1.team, f1.challenge)
 
 
-def test_publish_creates_awards_and_locks_everything(world, as_user):
+def test_publish_creates_awards_and_locks_everything(world, login):
     jury, (j1, j2), (f1, f2), crits = ready_jury(world.a.cohort)
     mark(jury, j1, f1, crits, [5, 5])
     mark(jury, j2, f1, crits, [4, 4])
@@ -117,7 +117,7 @@ def test_publish_creates_awards_and_locks_everything(world, as_user):
     AwardCategory.objects.create(
         jury=jury, name="Prix de l'innovation", basis="criterion", criterion=crits[1]
     )
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     live = client.get(reverse("trophies:jury_results", args=[jury.pk]), follow=True)
     assert "Le classement apparaît à la clôture du vote." in live.content.decode()
     client.post(reverse("trophies:jury_transition", args=[jury.pk, "closed"]), {"confirm": "1"})
@@ -142,18 +142,18 @@ def test_publish_creates_awards_and_locks_everything(world, as_user):
     # Once published, the jurors see the results too.
     juror(jury, world.a.people["juror"])
     assert (
-        as_user(world.a.people["juror"])
+        login(world.a.people["juror"])
         .get(reverse("trophies:jury_results", args=[jury.pk]))
         .status_code
         == 200
     )
 
 
-def test_report_pdf_is_generated(world, as_user):
+def test_report_pdf_is_generated(world, login):
     jury, (j1, _j2), (f1, _f2), crits = ready_jury(world.a.cohort)
     mark(jury, j1, f1, crits, [5, 4])
     Jury.objects.filter(pk=jury.pk).update(status=JuryStatus.CLOSED)
-    response = as_user(world.a.people["coordinator"]).get(
+    response = login(world.a.people["coordinator"]).get(
         reverse("trophies:jury_report", args=[jury.pk])
     )
     assert response.status_code == 200

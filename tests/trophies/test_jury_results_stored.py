@@ -108,8 +108,8 @@ def test_ranking_stored_at_close_equals_the_computed_one(world):
     }
 
 
-def test_results_page_queries_and_size_do_not_grow_with_the_finalists(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_results_page_queries_and_size_do_not_grow_with_the_finalists(world, login):
+    client = login(world.a.people["coordinator"])
     small, _m, _f, _c = voted_jury(world, finalists=1, normalisation="zscore")
     close(world, small)
     big, members, teams, crits = ready_jury(world.a.cohort, finalists=1, normalisation="zscore")
@@ -132,7 +132,7 @@ def test_results_page_queries_and_size_do_not_grow_with_the_finalists(world, as_
     assert "Précédente" in page5
 
 
-def test_a_projects_arithmetic_on_demand(world, as_user):
+def test_a_projects_arithmetic_on_demand(world, login):
     jury, (j1, j2), (f1, f2), crits = ready_jury(world.a.cohort, weights=(2, 1))
     JuryMember.objects.filter(pk=j1.pk).update(name="Anne A", user=None)
     JuryMember.objects.filter(pk=j2.pk).update(name="Bruno B", user=None)
@@ -148,7 +148,7 @@ def test_a_projects_arithmetic_on_demand(world, as_user):
                 jury=jury, member=member, finalist=finalist_, criterion=c, value=v, comment=comment
             )
     close(world, jury)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     url = reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])
     results = text(client.get(reverse("trophies:jury_results", args=[jury.pk])))
     assert f'href="{url}" hx-get="{url}" hx-target="#sheet-{f1.pk}"' in results
@@ -165,8 +165,8 @@ def test_a_projects_arithmetic_on_demand(world, as_user):
     assert "<html" in page and "Rang 2" in page and "(4,00 + 2,00) ÷ 2 = 3,00" in page
 
 
-def test_the_fragment_matches_the_stored_normalised_ranking_and_costs_the_same(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_the_fragment_matches_the_stored_normalised_ranking_and_costs_the_same(world, login):
+    client = login(world.a.people["coordinator"])
     sizes = {}
     for n in (2, 40):
         jury, members, teams, crits = voted_jury(world, finalists=n, normalisation="zscore")
@@ -181,23 +181,23 @@ def test_the_fragment_matches_the_stored_normalised_ranking_and_costs_the_same(w
     assert sizes[2] == sizes[40]
 
 
-def test_the_fragment_has_the_results_pages_permission(world, as_user):
+def test_the_fragment_has_the_results_pages_permission(world, login):
     jury, _m, (f1, _f2), _c = voted_jury(world)
     juror(jury, world.a.people["juror"])
     close(world, jury)
     url = reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])
-    assert as_user(world.a.people["coordinator"]).get(url, **HTMX).status_code == 200
+    assert login(world.a.people["coordinator"]).get(url, **HTMX).status_code == 200
     # A juror reads it once the results are published, like the results page.
-    assert as_user(world.a.people["juror"]).get(url, **HTMX).status_code == 403
-    assert as_user(world.b.people["coordinator"]).get(url, **HTMX).status_code == 404
+    assert login(world.a.people["juror"]).get(url, **HTMX).status_code == 403
+    assert login(world.b.people["coordinator"]).get(url, **HTMX).status_code == 404
     # A project of another jury, under this jury's address: not found.
     other, _m, (g1, _g2), _c = voted_jury(world)
     close(world, other)
     wrong = reverse("trophies:jury_result_sheet", args=[jury.pk, g1.pk])
-    assert as_user(world.a.people["coordinator"]).get(wrong, **HTMX).status_code == 404
+    assert login(world.a.people["coordinator"]).get(wrong, **HTMX).status_code == 404
 
 
-def test_nothing_is_stored_or_shown_while_the_vote_is_open(world, as_user):
+def test_nothing_is_stored_or_shown_while_the_vote_is_open(world, login):
     jury, (j1, _j2), (f1, _f2), crits = ready_jury(world.a.cohort)
     seat = juror(jury, world.a.people["juror"])
     services.score_sheet_save(
@@ -212,14 +212,14 @@ def test_nothing_is_stored_or_shown_while_the_vote_is_open(world, as_user):
         services.ranking_current(jury=jury)
     with pytest.raises(DomainError):
         services.ranking_store(jury=jury)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     url = reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])
     response = client.get(url, **HTMX)
     assert response.status_code == 403 and "Sentinelle-19" not in response.content.decode()
     assert not JuryRanking.objects.filter(jury=jury).exists()
 
 
-def test_the_chairs_casting_vote_recomputes_the_stored_ranking(world, as_user):
+def test_the_chairs_casting_vote_recomputes_the_stored_ranking(world, login):
     jury, (j1,), (f1, f2), crits = ready_jury(
         world.a.cohort, jurors=1, weights=(1, 1), tie_break=["lower_spread", "chair"]
     )
@@ -229,7 +229,7 @@ def test_the_chairs_casting_vote_recomputes_the_stored_ranking(world, as_user):
     close(world, jury)
     stored = {r.finalist_id: r for r in RankedFinalist.objects.filter(ranking__jury=jury)}
     assert stored[f1.pk].unresolved_tie and stored[f2.pk].unresolved_tie
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     client.post(reverse("trophies:casting_vote", args=[jury.pk, f2.pk]))
     rows = list(RankedFinalist.objects.filter(ranking__jury=jury).order_by("position"))
     assert [(r.finalist_id, r.rank, r.unresolved_tie) for r in rows] == [
@@ -261,10 +261,10 @@ def test_marks_cannot_change_once_closed_so_the_stored_ranking_holds(world):
     assert after == before
 
 
-def test_a_jury_closed_before_rankings_were_stored_gets_its_ranking(world, as_user):
+def test_a_jury_closed_before_rankings_were_stored_gets_its_ranking(world, login):
     jury, _m, (f1, _f2), _c = voted_jury(world, status=JuryStatus.CLOSED)
     assert not JuryRanking.objects.filter(jury=jury).exists()
-    page = as_user(world.a.people["coordinator"]).get(
+    page = login(world.a.people["coordinator"]).get(
         reverse("trophies:jury_results", args=[jury.pk])
     )
     assert page.status_code == 200 and f1.team.name in html.unescape(page.content.decode())

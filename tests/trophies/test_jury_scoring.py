@@ -25,9 +25,9 @@ def save(client, jury, finalist, data, **extra):
     return client.post(reverse("trophies:sheet_save", args=[jury.pk, finalist.pk]), data, **extra)
 
 
-def test_sheet_save_stores_marks_and_lists_what_is_missing(world, as_user, open_jury):
+def test_sheet_save_stores_marks_and_lists_what_is_missing(world, login, open_jury):
     jury, seat, finalists, (c1, c2) = open_jury
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(
         client, jury, finalists[0], {f"mark-{c1.pk}": "4", f"comment-{c1.pk}": "Solide"}, **HTMX
     )
@@ -43,13 +43,11 @@ def test_sheet_save_stores_marks_and_lists_what_is_missing(world, as_user, open_
     assert Score.objects.filter(member=seat, finalist=finalists[0]).count() == 2
 
 
-def test_sheet_save_change_is_audited_sealed_then_with_the_marks_at_close(
-    world, as_user, open_jury
-):
+def test_sheet_save_change_is_audited_sealed_then_with_the_marks_at_close(world, login, open_jury):
     """While voting, the log says who changed which mark when, never the mark or the comment
     (every coordinator reads it); when the vote closes, each juror's marks are logged."""
     jury, seat, finalists, (c1, _c2) = open_jury
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "3"}, **HTMX)
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "5", f"comment-{c1.pk}": "Revu"}, **HTMX)
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "5", f"comment-{c1.pk}": "Revu"}, **HTMX)
@@ -68,7 +66,7 @@ def test_sheet_save_change_is_audited_sealed_then_with_the_marks_at_close(
     assert entries[0].created_at <= entries[1].created_at <= timezone.now()
     assert not AuditLogEntry.objects.filter(action="jury.marks").exists()
 
-    as_user(world.a.people["coordinator"]).post(
+    login(world.a.people["coordinator"]).post(
         reverse("trophies:jury_transition", args=[jury.pk, "closed"]),
         {"confirm": "1", "incomplete": [m.pk for m in jury.members.all()]},
     )
@@ -80,9 +78,9 @@ def test_sheet_save_change_is_audited_sealed_then_with_the_marks_at_close(
 
 
 @pytest.mark.parametrize("value", ["6", "-1", "cinq"])
-def test_sheet_save_refuses_marks_off_the_scale(world, as_user, open_jury, value):
+def test_sheet_save_refuses_marks_off_the_scale(world, login, open_jury, value):
     jury, seat, finalists, (c1, c2) = open_jury
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(
         client, jury, finalists[0], {f"mark-{c1.pk}": "4", f"mark-{c2.pk}": value}, **HTMX
     )
@@ -91,10 +89,10 @@ def test_sheet_save_refuses_marks_off_the_scale(world, as_user, open_jury, value
     assert not Score.objects.exists()
 
 
-def test_sheet_save_refuses_a_criterion_of_another_jury(world, as_user, open_jury):
+def test_sheet_save_refuses_a_criterion_of_another_jury(world, login, open_jury):
     jury, _seat, finalists, (c1, _c2) = open_jury
     _other, _m, _f, other_crits = ready_jury(world.b.cohort)
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(
         client, jury, finalists[0], {f"mark-{c1.pk}": "4", f"mark-{other_crits[0].pk}": "3"}, **HTMX
     )
@@ -103,20 +101,20 @@ def test_sheet_save_refuses_a_criterion_of_another_jury(world, as_user, open_jur
     assert not Score.objects.exists()
 
 
-def test_sheet_save_for_a_project_not_in_the_jury_is_404(world, as_user, open_jury):
+def test_sheet_save_for_a_project_not_in_the_jury_is_404(world, login, open_jury):
     jury, _seat, _finalists, (c1, _c2) = open_jury
     _other, _m, other_finalists, _c = ready_jury(world.a.cohort)
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(client, jury, other_finalists[0], {f"mark-{c1.pk}": "4"})
     assert response.status_code == 404
     assert not Score.objects.filter(member__user=world.a.people["juror"]).exists()
 
 
-def test_sheet_save_by_a_juror_of_another_jury_is_404(world, as_user, open_jury):
+def test_sheet_save_by_a_juror_of_another_jury_is_404(world, login, open_jury):
     jury, _seat, finalists, (c1, _c2) = open_jury
     other, _m, _f, _c = ready_jury(world.b.cohort)
     juror(other, world.b.people["juror"])
-    client = as_user(world.b.people["juror"])
+    client = login(world.b.people["juror"])
     assert save(client, jury, finalists[0], {f"mark-{c1.pk}": "4"}).status_code == 404
     assert client.get(reverse("trophies:sheet", args=[jury.pk])).status_code == 404
     assert not Score.objects.exists()
@@ -130,37 +128,35 @@ def test_sheet_save_by_a_juror_of_another_jury_is_404(world, as_user, open_jury)
         (JuryStatus.PUBLISHED, "Le vote est clos"),
     ],
 )
-def test_sheet_save_outside_the_voting_window_is_refused(
-    world, as_user, open_jury, status, message
-):
+def test_sheet_save_outside_the_voting_window_is_refused(world, login, open_jury, status, message):
     jury, _seat, finalists, (c1, _c2) = open_jury
     Jury.objects.filter(pk=jury.pk).update(status=status)
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(client, jury, finalists[0], {f"mark-{c1.pk}": "4"}, follow=True)
     assert message in response.content.decode()
     assert not Score.objects.exists()
 
 
-def test_sheet_save_after_close_does_not_change_an_existing_mark(world, as_user, open_jury):
+def test_sheet_save_after_close_does_not_change_an_existing_mark(world, login, open_jury):
     jury, _seat, finalists, (c1, _c2) = open_jury
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "2"}, **HTMX)
-    as_user(world.a.people["coordinator"]).post(
+    login(world.a.people["coordinator"]).post(
         reverse("trophies:jury_transition", args=[jury.pk, "closed"]),
         {"confirm": "1", "incomplete": [m.pk for m in jury.members.all()]},
     )
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(client, jury, finalists[0], {f"mark-{c1.pk}": "5"}, **HTMX)
     assert response.status_code == 400
     assert Score.objects.get().value == 2
 
 
-def test_comment_required_keeps_the_sheet_incomplete(world, as_user):
+def test_comment_required_keeps_the_sheet_incomplete(world, login):
     jury, _m, finalists, (c1,) = ready_jury(
         world.a.cohort, jurors=0, weights=(1,), comment_required=True
     )
     juror(jury, world.a.people["juror"])
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     response = save(client, jury, finalists[0], {f"mark-{c1.pk}": "3"}, **HTMX)
     assert "Pertinence (commentaire)" in response.content.decode()
     response = save(
@@ -169,9 +165,9 @@ def test_comment_required_keeps_the_sheet_incomplete(world, as_user):
     assert "Complète" in response.content.decode()
 
 
-def test_sheet_page_is_mobile_friendly_and_csp_clean(world, as_user, open_jury):
+def test_sheet_page_is_mobile_friendly_and_csp_clean(world, login, open_jury):
     jury, _seat, finalists, (c1, _c2) = open_jury
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     save(client, jury, finalists[0], {f"mark-{c1.pk}": "4"}, **HTMX)
     response = client.get(reverse("trophies:sheet", args=[jury.pk]))
     body = response.content.decode()
@@ -183,7 +179,7 @@ def test_sheet_page_is_mobile_friendly_and_csp_clean(world, as_user, open_jury):
     assert "0 projet complet sur 2" in body
 
 
-def test_sheet_query_count_does_not_grow_with_projects(world, as_user, django_assert_num_queries):
+def test_sheet_query_count_does_not_grow_with_projects(world, login, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -191,7 +187,7 @@ def test_sheet_query_count_does_not_grow_with_projects(world, as_user, django_as
 
     jury, _m, _f, _c = ready_jury(world.a.cohort, jurors=1, finalists=1)
     juror(jury, world.a.people["juror"])
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     url = reverse("trophies:sheet", args=[jury.pk])
     with CaptureQueriesContext(connection) as one:
         client.get(url)

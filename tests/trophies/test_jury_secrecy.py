@@ -19,7 +19,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def voted(world, as_user):
+def voted(world, login):
     """An open jury: side A's juror has scored a project with a comment and the audience has
     voted; its chair is another coordinator than the one who created it."""
     from sessions.models import Attendance
@@ -32,14 +32,14 @@ def voted(world, as_user):
     jury.chair = chair
     jury.save(update_fields=["chair"])
     seat = juror(jury, world.a.people["juror"])
-    client = as_user(world.a.people["juror"])
+    client = login(world.a.people["juror"])
     data = {f"mark-{c.pk}": "4" for c in crits} | {f"comment-{crits[0].pk}": COMMENT}
     client.post(reverse("trophies:sheet_save", args=[jury.pk, f1.pk]), data, **HTMX)
     data = {f"mark-{c.pk}": "2" for c in crits} | {f"comment-{crits[0].pk}": COMMENT + " bis"}
     client.post(reverse("trophies:sheet_save", args=[jury.pk, f1.pk]), data, **HTMX)
     assert Score.objects.filter(member=seat, comment__startswith="Sentinelle").count() == 1
     Attendance.objects.create(session=session, user=world.a.people["student"], method="qr_code")
-    as_user(world.a.people["student"]).post(
+    login(world.a.people["student"]).post(
         reverse("trophies:audience_vote", args=[jury.pk]), {"finalist": f2.pk}
     )
     assert jury.audience_votes.count() == 1
@@ -60,10 +60,10 @@ def pages(jury):
     ]
 
 
-def test_no_page_shows_a_mark_or_a_comment_while_the_vote_is_open(world, as_user, voted):
+def test_no_page_shows_a_mark_or_a_comment_while_the_vote_is_open(world, login, voted):
     jury, seat, chair, (f1, f2), crits = voted
     for person in (world.a.people["coordinator"], chair):
-        client = as_user(person)
+        client = login(person)
         for url in pages(jury):
             response = client.get(url, follow=True)
             assert response.status_code == 200, url
@@ -75,7 +75,7 @@ def test_no_page_shows_a_mark_or_a_comment_while_the_vote_is_open(world, as_user
         assert "Sentinelle" not in fragment.content.decode()
     # The audit log still says who changed which mark, and when.
     log = html.unescape(
-        as_user(chair).get(reverse("accounts:audit_log") + "?action=score").content.decode()
+        login(chair).get(reverse("accounts:audit_log") + "?action=score").content.decode()
     )
     assert "score.create" in log and "score.update" in log and crits[0].name in log
     assert f"{seat} · {f1.team} · {crits[0].name}" in log
@@ -88,9 +88,9 @@ def test_no_page_shows_a_mark_or_a_comment_while_the_vote_is_open(world, as_user
     assert not AuditLogEntry.objects.filter(after__icontains="Sentinelle").exists()
 
 
-def test_the_marks_reach_the_audit_log_when_the_vote_closes(world, as_user, voted):
+def test_the_marks_reach_the_audit_log_when_the_vote_closes(world, login, voted):
     jury, seat, _chair, (f1, f2), crits = voted
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     client.post(
         reverse("trophies:jury_transition", args=[jury.pk, "closed"]),
         {"confirm": "1", "incomplete": [str(seat.pk)]},

@@ -13,8 +13,8 @@ from trophies.models import AwardCategory, Criterion, Finalist, Jury, JuryMember
 pytestmark = pytest.mark.django_db
 
 
-def test_jury_create_by_coordinator_saves_the_rules(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_jury_create_by_coordinator_saves_the_rules(world, login):
+    client = login(world.a.people["coordinator"])
     response = client.post(
         reverse("trophies:jury_create"),
         {
@@ -38,8 +38,8 @@ def test_jury_create_by_coordinator_saves_the_rules(world, as_user):
     assert "Ordre de départage" in page.content.decode()
 
 
-def test_jury_create_refuses_another_programmes_cohort(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_jury_create_refuses_another_programmes_cohort(world, login):
+    client = login(world.a.people["coordinator"])
     response = client.post(
         reverse("trophies:jury_create"),
         {
@@ -55,8 +55,8 @@ def test_jury_create_refuses_another_programmes_cohort(world, as_user):
     assert not Jury.objects.filter(name="Jury pirate").exists()
 
 
-def test_jury_create_refuses_a_bad_scale(world, as_user):
-    client = as_user(world.a.people["coordinator"])
+def test_jury_create_refuses_a_bad_scale(world, login):
+    client = login(world.a.people["coordinator"])
     response = client.post(
         reverse("trophies:jury_create"),
         {
@@ -74,10 +74,10 @@ def test_jury_create_refuses_a_bad_scale(world, as_user):
 
 
 def test_juror_invite_new_person_sends_a_juror_invitation(
-    world, as_user, mailoutbox, django_capture_on_commit_callbacks
+    world, login, mailoutbox, django_capture_on_commit_callbacks
 ):
     jury = JuryFactory(cohort=world.a.cohort)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("trophies:juror_add", args=[jury.pk]),
@@ -93,9 +93,9 @@ def test_juror_invite_new_person_sends_a_juror_invitation(
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["marie.dupont@example.org"]
 
 
-def test_juror_invite_existing_juror_links_the_account_without_invitation(world, as_user):
+def test_juror_invite_existing_juror_links_the_account_without_invitation(world, login):
     jury = JuryFactory(cohort=world.a.cohort)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     client.post(
         reverse("trophies:juror_add", args=[jury.pk]),
         {"email": world.a.people["juror"].email},
@@ -105,7 +105,7 @@ def test_juror_invite_existing_juror_links_the_account_without_invitation(world,
     assert not Invitation.objects.filter(email=world.a.people["juror"].email).exists()
 
 
-def test_invited_juror_with_no_other_role_reaches_the_sheet_after_accepting(world, as_user):
+def test_invited_juror_with_no_other_role_reaches_the_sheet_after_accepting(world, login):
     jury, _m, _f, _c = ready_jury(world.a.cohort, jurors=0, status=JuryStatus.SETUP)
     services.juror_invite(
         jury=jury,
@@ -115,7 +115,7 @@ def test_invited_juror_with_no_other_role_reaches_the_sheet_after_accepting(worl
     )
     invitation = Invitation.objects.get(email="new.juror@example.org")
     user = services_accept(invitation)
-    client = as_user(user)
+    client = login(user)
     response = client.get(reverse("trophies:sheet", args=[jury.pk]))
     assert response.status_code == 200
     assert JuryMember.objects.get(jury=jury).user == user
@@ -133,10 +133,10 @@ def services_accept(invitation):
     )
 
 
-def test_juror_add_twice_is_refused(world, as_user):
+def test_juror_add_twice_is_refused(world, login):
     jury = JuryFactory(cohort=world.a.cohort)
     juror(jury, world.a.people["juror"])
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     response = client.post(
         reverse("trophies:juror_add", args=[jury.pk]),
         {"email": world.a.people["juror"].email},
@@ -146,19 +146,19 @@ def test_juror_add_twice_is_refused(world, as_user):
     assert JuryMember.objects.filter(jury=jury).count() == 1
 
 
-def test_finalist_add_takes_the_teams_challenge(world, as_user):
+def test_finalist_add_takes_the_teams_challenge(world, login):
     jury = JuryFactory(cohort=world.a.cohort)
     team = TeamFactory(cohort=world.a.cohort, confirmed=True)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     client.post(reverse("trophies:finalist_add", args=[jury.pk]), {"team": team.pk})
     f = Finalist.objects.get(jury=jury)
     assert f.team == team and f.challenge == team.challenge
 
 
-def test_finalist_add_refuses_a_team_of_another_cohort(world, as_user):
+def test_finalist_add_refuses_a_team_of_another_cohort(world, login):
     jury = JuryFactory(cohort=world.a.cohort)
     team = TeamFactory(cohort=world.b.cohort, confirmed=True)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     response = client.post(
         reverse("trophies:finalist_add", args=[jury.pk]), {"team": team.pk}, follow=True
     )
@@ -166,9 +166,9 @@ def test_finalist_add_refuses_a_team_of_another_cohort(world, as_user):
     assert "Choisissez une équipe" in response.content.decode()
 
 
-def test_criterion_add_stores_the_meaning_of_each_mark(world, as_user):
+def test_criterion_add_stores_the_meaning_of_each_mark(world, login):
     jury = JuryFactory(cohort=world.a.cohort, scale_min=0, scale_max=3)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     page = client.get(reverse("trophies:criterion_add", args=[jury.pk]))
     assert "Ce que signifie la note 3" in page.content.decode()
     client.post(
@@ -201,9 +201,9 @@ def test_category_for_a_criterion_of_another_jury_is_refused(world):
     assert not AwardCategory.objects.filter(jury=jury).exists()
 
 
-def test_setup_is_locked_once_voting_opens(world, as_user):
+def test_setup_is_locked_once_voting_opens(world, login):
     jury, _m, _f, crits = ready_jury(world.a.cohort, status=JuryStatus.SETUP)
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     client.post(reverse("trophies:jury_transition", args=[jury.pk, "open"]))
     jury.refresh_from_db()
     assert jury.status == JuryStatus.OPEN and jury.opened_at is not None
@@ -214,18 +214,18 @@ def test_setup_is_locked_once_voting_opens(world, as_user):
     assert "avant l&#x27;ouverture du vote" in response.content.decode()
 
 
-def test_open_refused_without_tie_break_chain(world, as_user):
+def test_open_refused_without_tie_break_chain(world, login):
     jury, _m, _f, _c = ready_jury(world.a.cohort, status=JuryStatus.SETUP, tie_break=[])
-    client = as_user(world.a.people["coordinator"])
+    client = login(world.a.people["coordinator"])
     response = client.post(reverse("trophies:jury_transition", args=[jury.pk, "open"]), follow=True)
     jury.refresh_from_db()
     assert jury.status == JuryStatus.SETUP
     assert "départage" in response.content.decode()
 
 
-def test_jury_detail_is_404_for_another_departements_coordinator(world, as_user):
+def test_jury_detail_is_404_for_another_departements_coordinator(world, login):
     jury = JuryFactory(cohort=world.a.cohort)
-    client = as_user(world.b.people["coordinator"])
+    client = login(world.b.people["coordinator"])
     assert client.get(reverse("trophies:jury_detail", args=[jury.pk])).status_code == 404
     response = client.post(
         reverse("trophies:juror_add", args=[jury.pk]), {"email": "x@example.org"}
@@ -234,12 +234,12 @@ def test_jury_detail_is_404_for_another_departements_coordinator(world, as_user)
     assert not JuryMember.objects.exists()
 
 
-def test_jury_list_query_count_does_not_grow(world, as_user, django_assert_num_queries):
+def test_jury_list_query_count_does_not_grow(world, login, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     coordinator = world.a.people["coordinator"]
-    client = as_user(coordinator)
+    client = login(coordinator)
     first, _m, _f, _c = ready_jury(world.a.cohort, jurors=1, finalists=1)
     juror(first, coordinator)
     with CaptureQueriesContext(connection) as one:
