@@ -54,9 +54,14 @@ demo-env:
 	@echo "SITE_URL=$$SITE_URL"
 	@echo "ALLOWED_HOSTS=$$ALLOWED_HOSTS"
 
-# pytest exits 5 when it collected no test: a failure here too, not a silent pass.
+# pytest exits 5 when it collected no test: a failure here too, not a silent pass. A local run
+# keeps the test database between runs (--reuse-db: PostgreSQL is not rebuilt each time; new
+# migrations still apply); CI (CI=true) builds it afresh. The suite's run time is printed last.
+REUSE_DB := $(if $(filter true 1,$(CI)),,--reuse-db)
 test: install-dev messages
-	@rc=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || rc=$$?; \
+	@start=$$(date +%s); rc=0; $(VENV)/bin/pytest $(REUSE_DB) $(PYTEST_ARGS) || rc=$$?; \
+	took=$$(( $$(date +%s) - start )); \
+	echo "make test: the suite ran in $$(( took / 60 )) min $$(( took % 60 )) s (exit $$rc)"; \
 	if [ $$rc = 5 ]; then echo "make test: no test was collected" >&2; exit 1; fi; exit $$rc
 
 lint: install-dev

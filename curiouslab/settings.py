@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,7 +31,11 @@ from curiouslab.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+# The tests run with curiouslab.settings_test (pyproject's DJANGO_SETTINGS_MODULE), which imports
+# this module with TESTING on: the test defaults below (a var/test folder, testserver, eager
+# tasks, no mandatory second factor) are chosen by naming that module, never guessed from the
+# command line or the modules loaded.
+TESTING = os.environ.get("DJANGO_SETTINGS_MODULE") == "curiouslab.settings_test"
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var" / ("test" if TESTING else ""))))
 
 DEBUG = env_bool("DEBUG", False)
