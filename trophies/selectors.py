@@ -11,23 +11,21 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cohorts.models import (
-    CoachAssignment,
     Cohort,
     DeliverableFile,
     DeliverableVersion,
     Milestone,
     Programme,
     Team,
-    TeamMember,
 )
 from cohorts.selectors import cohorts_managed_by
 from curiouslab import rawsql
-from curiouslab.accounts.models import Membership, Role
+from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from sessions.models import Attendance
+from trophies import conflicts
 from trophies.models import (
     AudienceVote,
-    ConflictDeclaration,
     Criterion,
     Finalist,
     Jury,
@@ -265,65 +263,44 @@ def finalists_of(jury: Jury) -> list[Finalist]:
     return list(jury.finalists.select_related("team", "challenge__municipality"))
 
 
+# Up to this many seats or finalists, exclusions_for filters them in its statement.
+FILTER_IN_SQL = 200
+
+
 def exclusions_for(
     jury: Jury,
     *,
     members: list[JuryMember] | None = None,
     finalists: list[Finalist] | None = None,
 ) -> dict[tuple[int, int], list[str]]:
-    """Pairs (juror id, finalist id) that may not be scored, with the reasons: the juror
-    belongs to the project's municipality or to one of its team's schools, coached the team,
-    is in the team, or declared a conflict. A fixed number of queries whatever the size."""
-    if members is None:
-        members = list(jury.members.select_related("user"))
-    if finalists is None:
-        finalists = finalists_of(jury)
-    user_ids = {m.user_id for m in members if m.user_id}
-    team_ids = {f.team_id for f in finalists}
-    result: dict[tuple[int, int], list[str]] = defaultdict(list)
-    if user_ids and team_ids:
-        orgs_of: dict[int, set[int]] = defaultdict(set)
-        for uid, oid in (
-            Membership.objects.active()
-            .filter(user_id__in=user_ids)
-            .values_list("user_id", "organisation_id")
+    """Pairs (juror id, finalist id) that may not be scored, with the reasons: the rule of
+    ``trophies.conflicts`` over every pair of the jury (or of the ``members`` and
+    ``finalists`` given) in one statement, whatever the size."""
+    t = {"member": rawsql.table(JuryMember), "finalist": rawsql.table(Finalist)}
+    where, params = ["m.jury_id = %s"], [jury.pk]
+    # A few seats (one juror's sheet) or finalists (one project) are filtered by the database;
+    # a whole jury's lists are filtered here (no statement with thousands of parameters).
+    member_ids = None if members is None else {m.id for m in members}
+    finalist_ids = None if finalists is None else {f.id for f in finalists}
+    for column, ids in (("m.id", member_ids), ("f.id", finalist_ids)):
+        if ids is not None and len(ids) <= FILTER_IN_SQL:
+            where.append(f"{column} IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0")
+            params.extend(sorted(ids))
+    sql = f"""
+        SELECT m.id, f.id, {conflicts.columns_sql()}
+        FROM {t["member"]} m JOIN {t["finalist"]} f ON f.jury_id = m.jury_id
+        WHERE {" AND ".join(where)}
+    """  # noqa: S608 - table names from the models, values as parameters
+    result = {}
+    for member_id, finalist_id, *rule in rawsql.rows(sql, params):
+        if (member_ids is not None and member_id not in member_ids) or (
+            finalist_ids is not None and finalist_id not in finalist_ids
         ):
-            orgs_of[uid].add(oid)
-        schools_of: dict[int, set[int]] = defaultdict(set)
-        students_of: dict[int, set[int]] = defaultdict(set)
-        for tid, sid, uid in TeamMember.objects.filter(team_id__in=team_ids).values_list(
-            "team_id", "school_id", "user_id"
-        ):
-            schools_of[tid].add(sid)
-            students_of[tid].add(uid)
-        coaches_of: dict[int, set[int]] = defaultdict(set)
-        for tid, uid in CoachAssignment.objects.filter(
-            team_id__in=team_ids, coach_id__in=user_ids
-        ).values_list("team_id", "coach_id"):
-            coaches_of[tid].add(uid)
-        for m in members:
-            if not m.user_id:
-                continue
-            orgs = orgs_of.get(m.user_id, set())
-            for f in finalists:
-                key = (m.id, f.id)
-                municipality_id = f.challenge.municipality_id if f.challenge_id else None
-                if municipality_id and municipality_id in orgs:
-                    result[key].append(_("member of the project's municipality"))
-                if orgs & schools_of.get(f.team_id, set()):
-                    result[key].append(_("member of a school of the team"))
-                if m.user_id in coaches_of.get(f.team_id, set()):
-                    result[key].append(_("coached the team"))
-                if m.user_id in students_of.get(f.team_id, set()):
-                    result[key].append(_("member of the team"))
-    declarations = ConflictDeclaration.objects.filter(
-        jury=jury,
-        member_id__in=[m.id for m in members],
-        finalist_id__in=[f.id for f in finalists],
-    )
-    for mid, fid, reason in declarations.values_list("member_id", "finalist_id", "reason"):
-        result[(mid, fid)].append(_("declared: %(reason)s") % {"reason": reason})
-    return dict(result)
+            continue
+        reasons = conflicts.reasons(rule)
+        if reasons:
+            result[(member_id, finalist_id)] = reasons
+    return result
 
 
 def missing_for_sheet(jury: Jury, criteria: list[Criterion], scores: dict[int, Score]) -> list:

@@ -13,14 +13,14 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from challenges.models import Challenge
-from cohorts.models import CoachAssignment, Cohort, Team, TeamMember
+from cohorts.models import Cohort, Team
 from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role, User
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_entry, audit_log, audit_log_many, snapshot
 from curiouslab.errors import DomainError
 from sessions.models import Attendance, Session
+from trophies import conflicts
 from trophies.jury_results import decide_awards, ranking_fields, ranking_rows, results_for
 from trophies.models import (
     AudienceVote,
@@ -636,27 +636,15 @@ def _seat_for_scoring(member: JuryMember, finalist: Finalist) -> tuple[str, list
     jury's status under a shared lock on PostgreSQL, so that closing the vote (an exclusive lock)
     waits for the marks in flight, and they for it; and check this pair's conflicts of interest.
 
-    The conflict rule is the one ``selectors.exclusions_for`` applies to a whole jury (the
-    juror belongs to the project's municipality or to a school of its team, coached the team,
-    is in it, or declared a conflict); the tests hold the two equal. Returns (status, reasons),
-    or None when the seat is gone."""
+    The conflict rule is ``trophies.conflicts``'s, the one ``selectors.exclusions_for`` applies
+    to a whole jury. Returns (status, reasons), or None when the seat is gone."""
     found = rawsql.rows(
         _seat_for_scoring_sql(connection.vendor), {"member": member.pk, "finalist": finalist.pk}
     )
     if not found:
         return None
-    status, municipality, school, coached, in_team, declared = found[0]
-    reasons = []
-    if municipality:
-        reasons.append(_("member of the project's municipality"))
-    if school:
-        reasons.append(_("member of a school of the team"))
-    if coached:
-        reasons.append(_("coached the team"))
-    if in_team:
-        reasons.append(_("member of the team"))
-    if declared is not None:
-        reasons.append(_("declared: %(reason)s") % {"reason": declared})
+    status, *rule = found[0]
+    reasons = conflicts.reasons(rule)
     return status, reasons
 
 
@@ -669,28 +657,12 @@ def _seat_for_scoring_sql(vendor: str) -> str:
         "member": rawsql.table(JuryMember),
         "jury": rawsql.table(Jury),
         "finalist": rawsql.table(Finalist),
-        "challenge": rawsql.table(Challenge),
-        "membership": rawsql.table(Membership),
-        "teammember": rawsql.table(TeamMember),
-        "coach": rawsql.table(CoachAssignment),
-        "declaration": rawsql.table(ConflictDeclaration),
     }
     # SQLite has no row locks: its write transactions (IMMEDIATE) already run one at a time.
     locks = " FOR NO KEY UPDATE OF m FOR SHARE OF j" if vendor == "postgresql" else ""
     return f"""
         SELECT j.status,
-          EXISTS (SELECT 1 FROM {t["membership"]} ms JOIN {t["challenge"]} c
-                  ON c.municipality_id = ms.organisation_id
-                  WHERE c.id = f.challenge_id AND ms.user_id = m.user_id AND ms.is_active),
-          EXISTS (SELECT 1 FROM {t["membership"]} ms JOIN {t["teammember"]} tm
-                  ON tm.school_id = ms.organisation_id
-                  WHERE tm.team_id = f.team_id AND ms.user_id = m.user_id AND ms.is_active),
-          EXISTS (SELECT 1 FROM {t["coach"]} ca
-                  WHERE ca.team_id = f.team_id AND ca.coach_id = m.user_id),
-          EXISTS (SELECT 1 FROM {t["teammember"]} tm
-                  WHERE tm.team_id = f.team_id AND tm.user_id = m.user_id),
-          (SELECT d.reason FROM {t["declaration"]} d
-           WHERE d.member_id = m.id AND d.finalist_id = f.id)
+          {conflicts.columns_sql()}
         FROM {t["member"]} m
         JOIN {t["jury"]} j ON j.id = m.jury_id
         JOIN {t["finalist"]} f ON f.id = %(finalist)s AND f.jury_id = j.id
