@@ -13,8 +13,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from challenges.enums import ChallengeStatus, OutcomeStatus, Theme  # noqa: F401 -- the models' enumerations, importable from here too
 from curiouslab.accounts.models import Organisation
 
 
@@ -24,38 +24,6 @@ class FrenchSearchVectorField(SearchVectorField):
 
     def check(self, **kwargs):
         return [e for e in super().check(**kwargs) if e.id != "postgres.E005"]
-
-
-class ChallengeStatus(models.TextChoices):
-    # A « défi » is masculine: « Accepté », « Retiré » (not the invitation's « Retirée »).
-    DRAFT = "draft", pgettext_lazy("challenge status", "Draft")
-    SUBMITTED = "submitted", pgettext_lazy("challenge status", "Submitted")
-    CHANGES_REQUESTED = "changes_requested", pgettext_lazy("challenge status", "Changes requested")
-    RESUBMITTED = "resubmitted", pgettext_lazy("challenge status", "Resubmitted")
-    ACCEPTED = "accepted", pgettext_lazy("challenge status", "Accepted")
-    DECLINED = "declined", pgettext_lazy("challenge status", "Declined")
-    WITHDRAWN = "withdrawn", pgettext_lazy("challenge status", "Withdrawn")
-
-
-class Theme(models.TextChoices):
-    URBANISM = "urbanisme", _("Urban planning")
-    PLANNING = "amenagement", _("Land development")
-    LOCAL_DEMOCRACY = "democratie_locale", _("Local democracy")
-    ECONOMY = "economie", _("Economy")
-    SOCIAL = "action_sociale", _("Social action")
-    MOBILITY = "transports_mobilite", _("Transport and mobility")
-    SPORTS = "sports_loisirs", _("Sports and leisure")
-    CULTURE = "culture", _("Culture")
-    WELCOME = "accueil", _("Public reception")
-    MODERNISATION = "modernisation", _("Modernisation of the administration")
-    OTHER = "autre", _("Other")
-
-
-class OutcomeStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("Being implemented")
-    IMPLEMENTED = "implemented", _("Implemented")
-    ABANDONED = "abandoned", _("Abandoned")
 
 
 # The fields a municipality writes; versions, diffs and the audit log compare these.

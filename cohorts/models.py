@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from cohorts.enums import EnrolmentStatus, MilestoneKind, TeamStatus  # noqa: F401 -- the models' enumerations, importable from here too
 from curiouslab.accounts.models import Organisation
 from sessions.models import SessionKind
 
@@ -177,9 +177,7 @@ class DraftSession(models.Model):
 
 
 class Team(models.Model):
-    class Status(models.TextChoices):
-        FORMING = "forming", _("Forming")
-        CONFIRMED = "confirmed", _("Confirmed")
+    Status = TeamStatus
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=120)
@@ -268,11 +266,7 @@ class CoachAssignment(models.Model):
 class Milestone(models.Model):
     """A deliverable due by a deadline (first scenario, prototype, final project)."""
 
-    class Kind(models.TextChoices):
-        SCENARIO = "scenario", _("First scenario")
-        PROTOTYPE = "prototype", _("Prototype")
-        FINAL = "final", _("Final project")
-        OTHER = "other", _("Other")
+    Kind = MilestoneKind
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -301,11 +295,7 @@ class Milestone(models.Model):
 class SchoolEnrolment(models.Model):
     """A school taking part in a cohort: its referent asks, the coordinator decides."""
 
-    class Status(models.TextChoices):
-        # An « inscription » is feminine: « Refusée » (not the challenge's « Refusé »).
-        REQUESTED = "requested", pgettext_lazy("enrolment status", "Requested")
-        APPROVED = "approved", pgettext_lazy("enrolment status", "Approved")
-        DECLINED = "declined", pgettext_lazy("enrolment status", "Declined")
+    Status = EnrolmentStatus
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(

@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from documents.enums import DocumentKind, DocumentStatus  # noqa: F401 -- the models' enumerations, importable from here too
+
 __all__ = [
     "DocumentKind",
     "DocumentStatus",
@@ -26,21 +28,6 @@ __all__ = [
 ]
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour such as #1b3a6b."))
-
-
-class DocumentKind(models.TextChoices):
-    DIPLOMA = "diploma", _("Diploma")
-    TROPHY = "trophy", _("Trophy certificate")
-    JUROR = "juror", _("Juror attestation")
-    COACH = "coach", _("Coach attestation")
-    MUNICIPALITY = "municipality", _("Municipality attestation")
-
-
-class DocumentStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RENDERING = "rendering", _("Rendering")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
 
 
 class DocumentTemplate(models.Model):

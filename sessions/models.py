@@ -9,15 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from curiouslab.accounts.models import Role
-
-
-class SessionKind(models.TextChoices):
-    KICKOFF = "kickoff", _("Kickoff")
-    WORKING = "working", _("Working session")
-    COACHING = "coaching", _("Coaching")
-    EXPERT_TALK = "expert_talk", _("Expert talk")
-    SITE_VISIT = "site_visit", _("Site visit")
-    CLOSING = "closing", _("Closing session")
+from sessions.enums import AttendanceMethod, CoachingKind, ReminderKind, SessionKind  # noqa: F401 -- the models' enumerations, importable from here too
 
 
 class Session(models.Model):
@@ -68,9 +60,7 @@ class Session(models.Model):
 class Attendance(models.Model):
     """Who came to a session. One row per person and session."""
 
-    class Method(models.TextChoices):
-        ROLL_CALL = "roll_call", _("Roll call")
-        QR_CODE = "qr_code", _("QR code check-in")
+    Method = AttendanceMethod
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(
@@ -172,9 +162,7 @@ class ReminderSent(models.Model):
     """A reminder claimed for one person and one object. The unique constraint is the claim:
     a restarted beat or a retried task cannot send the same reminder twice."""
 
-    class Kind(models.TextChoices):
-        SESSION = "session", _("Session reminder")
-        MILESTONE = "milestone", _("Deadline reminder")
+    Kind = ReminderKind
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
@@ -196,9 +184,7 @@ class CoachingEntry(models.Model):
     """A dated note or piece of advice from a coach or the coordinator on a team's coaching
     page, or a question from the team with its answer."""
 
-    class Kind(models.TextChoices):
-        NOTE = "note", _("Note")
-        QUESTION = "question", _("Question")
+    Kind = CoachingKind
 
     team = models.ForeignKey(
         "cohorts.Team", on_delete=models.CASCADE, related_name="coaching_entries"

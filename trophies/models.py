@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trophies.enums import AwardBasis, JuryStatus, Normalisation, TieBreak  # noqa: F401 -- the models' enumerations, importable from here too
+
 
 class Award(models.Model):
     """A trophy given to a team (and its commune) when the results are published."""
@@ -36,24 +38,6 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} — {self.team}"
-
-
-class JuryStatus(models.TextChoices):
-    SETUP = "setup", _("Being set up")
-    OPEN = "open", _("Voting open")
-    CLOSED = "closed", _("Voting closed")
-    PUBLISHED = "published", _("Results published")
-
-
-class Normalisation(models.TextChoices):
-    NONE = "none", _("None: raw scores")
-    ZSCORE = "zscore", _("Z-score per juror (a strict and a lenient juror weigh the same)")
-
-
-class TieBreak(models.TextChoices):
-    FIRST_CRITERION = "first_criterion", _("Higher mark on the first criterion")
-    LOWER_SPREAD = "lower_spread", _("Lower spread (the jury agrees more)")
-    CHAIR = "chair", _("The chair's casting vote")
 
 
 SCALE_LIMIT = 20  # the widest scale a jury may use (0–20, the French school scale)
@@ -242,10 +226,7 @@ class AwardCategory(models.Model):
     """A trophy the vote decides: a place in the overall ranking, the best mark on one
     criterion, or the audience's favourite."""
 
-    class Basis(models.TextChoices):
-        RANKING = "ranking", _("Place in the overall ranking")
-        CRITERION = "criterion", _("Best mark on a criterion")
-        AUDIENCE = "audience", _("Audience vote")
+    Basis = AwardBasis
 
     jury = models.ForeignKey(Jury, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=120)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from curiouslab.accounts.enums import OrganisationKind, Role  # noqa: F401 -- the models' enumerations, importable from here too
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -66,13 +68,6 @@ class User(AbstractUser):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class OrganisationKind(models.TextChoices):
-    DEPARTEMENT = "departement", _("Département")
-    MUNICIPALITY = "municipality", _("Municipality")
-    SCHOOL = "school", _("School")
-    PARTNER = "partner", _("Partner")
-
-
 class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -105,15 +100,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Role(models.TextChoices):
-    COORDINATOR = "coordinator", _("Coordinator")
-    MUNICIPAL_STAFF = "municipal_staff", _("Municipal staff")
-    SCHOOL_REFERENT = "school_referent", _("School referent")
-    STUDENT = "student", _("Student")
-    COACH = "coach", _("Coach or expert")
-    JUROR = "juror", _("Juror")
 
 
 # Which kinds of organisation may grant which role.
