@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from challenges.models import (
     Challenge,
     ChallengeComment,
     ChallengeStatus,
-    ChallengeTransition,
     ChallengeVersion,
     OutcomeStatus,
 )
+from challenges.services import challenge_set_status
 from curiouslab.accounts.models import Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
 
@@ -302,6 +303,62 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+# The verb behind each arrow a demo challenge takes (the audit entry's action).
+ACTIONS = {
+    S.SUBMITTED: "submit",
+    S.CHANGES_REQUESTED: "request_changes",
+    S.RESUBMITTED: "resubmit",
+    S.ACCEPTED: "accept",
+    S.DECLINED: "decline",
+    S.WITHDRAWN: "withdraw",
+}
+
+
+def walk(challenge: Challenge, steps, *, start: datetime.datetime) -> None:
+    """Take a draft ``challenge`` along ``steps`` — (status, actor, message) — through
+    ``challenge_set_status``, one week apart from ``start``: the transitions, the audit entries,
+    the dates of submission and decision are those a real review leaves."""
+    with transaction.atomic():
+        for i, (to_status, actor, message) in enumerate(steps):
+            at = start + datetime.timedelta(days=7 * i)
+            extra: tuple[str, ...] = ()
+            if to_status == S.SUBMITTED:
+                challenge.submitted_at, extra = at, ("submitted_at",)
+            elif to_status in (S.ACCEPTED, S.DECLINED, S.CHANGES_REQUESTED):
+                challenge.review_message, extra = message, ("review_message",)
+                if to_status != S.CHANGES_REQUESTED:
+                    challenge.decided_at, extra = at, ("review_message", "decided_at")
+            challenge_set_status(
+                challenge=challenge,
+                actor=actor,
+                to_status=to_status,
+                action=ACTIONS[to_status],
+                message=message,
+                extra_fields=extra,
+                at=at,
+            )
+
+
+def accepted_challenge(ctx, *, cohort, municipality, title, defaults, on: datetime.date):
+    """A challenge of ``cohort``'s programme submitted by ``municipality`` on ``on`` and accepted
+    into ``cohort`` a week later (the other demos' finalists and alumni need one)."""
+    challenge, created = Challenge.objects.get_or_create(
+        programme=cohort.programme,
+        cohort=cohort,
+        title=title,
+        defaults={"municipality": municipality, "call": cohort, **defaults},
+    )
+    if created:
+        coordinator = ctx[f"user:{Role.COORDINATOR}"]
+        author = ctx.objects.get(f"user:{Role.MUNICIPAL_STAFF}", coordinator)
+        walk(
+            challenge,
+            [(S.SUBMITTED, author, ""), (S.ACCEPTED, coordinator, "")],
+            start=_at(on),
+        )
+    return challenge
+
+
 def _upsert(ctx, spec, *, call, status, cohort=None, message="", submitted_on=None):
     spec = dict(spec)
     commune = ctx[f"commune:{spec.pop('commune')}"]
@@ -309,22 +366,11 @@ def _upsert(ctx, spec, *, call, status, cohort=None, message="", submitted_on=No
     fields = {**DEFAULTS, **spec}
     fields["staff_contact"] = f"{agent.get_full_name()}, {agent.email}"
     title = fields.pop("title")
-    challenge, created = Challenge.objects.update_or_create(
+    challenge, _created = Challenge.objects.update_or_create(
         programme=ctx["programme"],
         municipality=commune,
         title=title,
-        defaults={
-            **fields,
-            "call": call,
-            "cohort": cohort,
-            "status": status,
-            "review_message": message,
-            "created_by": agent,
-            "submitted_at": _at(submitted_on) if status != S.DRAFT else None,
-            "decided_at": _at(submitted_on + datetime.timedelta(days=20))
-            if status in (S.ACCEPTED, S.DECLINED)
-            else None,
-        },
+        defaults={**fields, "call": call, "cohort": cohort, "created_by": agent},
     )
     if not challenge.transitions.exists():
         _history(ctx, challenge, agent, status, message, submitted_on)
@@ -332,44 +378,36 @@ def _upsert(ctx, spec, *, call, status, cohort=None, message="", submitted_on=No
 
 
 def _history(ctx, challenge, agent, status, message, submitted_on):
+    """The review a challenge in ``status`` went through, each step through the status writer;
+    a resubmitted one was first submitted without the figures it gained when changes were
+    asked (its two versions and the comment are kept)."""
     coordinator = ctx[f"user:{Role.COORDINATOR}"]
-    steps: list[tuple[str, str, object, str]] = []
+    steps: list[tuple[str, object, str]] = []
     if status == S.WITHDRAWN:
         steps = [
-            (S.DRAFT, S.SUBMITTED, agent, ""),
-            (
-                S.SUBMITTED,
-                S.WITHDRAWN,
-                agent,
-                "Le projet est repris par la communauté d'agglomération.",
-            ),
+            (S.SUBMITTED, agent, ""),
+            (S.WITHDRAWN, agent, "Le projet est repris par la communauté d'agglomération."),
         ]
     elif status != S.DRAFT:
-        steps.append((S.DRAFT, S.SUBMITTED, agent, ""))
+        steps.append((S.SUBMITTED, agent, ""))
         if status in (S.CHANGES_REQUESTED, S.RESUBMITTED):
-            steps.append((S.SUBMITTED, S.CHANGES_REQUESTED, coordinator, message))
+            steps.append((S.CHANGES_REQUESTED, coordinator, message))
         if status == S.RESUBMITTED:
-            steps.append(
-                (S.CHANGES_REQUESTED, S.RESUBMITTED, agent, "Nous avons précisé le public.")
-            )
+            steps.append((S.RESUBMITTED, agent, "Nous avons précisé le public."))
         if status in (S.ACCEPTED, S.DECLINED):
-            steps.append((S.SUBMITTED, status, coordinator, message))
+            steps.append((status, coordinator, message))
     content = challenge.content()
     original = dict(content)
     if status == S.RESUBMITTED:
         original["users_concerned"] = "Les usagers du RER."
-    for i, (before, after, actor, why) in enumerate(steps):
-        t = ChallengeTransition.objects.create(
-            challenge=challenge,
-            from_status=before,
-            to_status=after,
-            actor=actor,
-            message=why,
-            snapshot=content if after == S.RESUBMITTED else original,
-        )
-        ChallengeTransition.objects.filter(pk=t.pk).update(
-            created_at=_at(submitted_on + datetime.timedelta(days=7 * i))
-        )
+        challenge.users_concerned = original["users_concerned"]
+        challenge.save(update_fields=["users_concerned"])
+        walk(challenge, steps[:2], start=_at(submitted_on))
+        challenge.users_concerned = content["users_concerned"]
+        challenge.save(update_fields=["users_concerned"])
+        walk(challenge, steps[2:], start=_at(submitted_on + datetime.timedelta(days=14)))
+    else:
+        walk(challenge, steps, start=_at(submitted_on or datetime.date.today()))
     if status == S.RESUBMITTED:
         ChallengeVersion.objects.create(
             challenge=challenge, number=1, data=original, changed_fields=[], author=agent

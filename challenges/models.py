@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from challenges.enums import ChallengeStatus, OutcomeStatus, Theme  # noqa: F401 -- the models' enumerations, importable from here too
@@ -228,7 +229,8 @@ class ChallengeTransition(models.Model):
     )
     message = models.TextField(_("message"), blank=True)
     snapshot = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by challenge_set_status (a past moment for the demo's history).
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("status change")

@@ -4,6 +4,8 @@ audit entry, and queues the e-mails, all in one transaction."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -132,10 +134,11 @@ def challenge_set_status(
     action: str,
     message: str = "",
     extra_fields: tuple[str, ...] = (),
+    at: datetime.datetime | None = None,
 ) -> ChallengeTransition:
     """The one writer of ``Challenge.status``: set the new status on the locked ``challenge``
     (the verbs lock it and check their own preconditions), refuse an arrow that is not in
-    ``TRANSITIONS``, and record the change."""
+    ``TRANSITIONS``, and record the change (``at`` a past moment: the demo's history)."""
     from_status = challenge.status
     if to_status not in TRANSITIONS.get(from_status, set()):
         raise _wrong_state(challenge)
@@ -148,6 +151,7 @@ def challenge_set_status(
         actor=actor,
         message=message,
         snapshot=challenge.content(),
+        created_at=at or timezone.now(),
     )
     audit_log(
         actor=actor,
@@ -157,6 +161,7 @@ def challenge_set_status(
         before={"status": from_status},
         after={"status": to_status},
         reason=message,
+        at=at,
     )
     return transition
 

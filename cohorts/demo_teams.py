@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from cohorts import services
 from cohorts.composition import check_members
 from cohorts.models import (
     CoachAssignment,
@@ -237,16 +238,19 @@ def _version(team, milestone, *, number, when, by, note, link="", pdf=False):
 
 
 def _enrol_schools(ctx: DemoContext, cohort, coordinator) -> None:
+    """The three schools asked to join in September; the coordinator approved them through the
+    enrolment's status writer, a few days later."""
     for i in range(3):
-        SchoolEnrolment.objects.update_or_create(
-            cohort=cohort,
-            school=ctx[f"school:{i}"],
-            defaults={
-                "status": SchoolEnrolment.Status.APPROVED,
-                "disciplines": DISCIPLINES[i],
-                "decided_by": coordinator,
-            },
+        enrolment, _ = SchoolEnrolment.objects.update_or_create(
+            cohort=cohort, school=ctx[f"school:{i}"], defaults={"disciplines": DISCIPLINES[i]}
         )
+        if enrolment.status == SchoolEnrolment.Status.REQUESTED:
+            services.enrolment_set_status(
+                enrolment=enrolment,
+                actor=coordinator,
+                status=SchoolEnrolment.Status.APPROVED,
+                at=_aware(datetime.datetime(2026, 9, 15 + i, 10, 0)),
+            )
 
 
 def _form_teams(ctx: DemoContext, cohort) -> tuple[list, list, list]:
@@ -281,19 +285,21 @@ def _form_teams(ctx: DemoContext, cohort) -> tuple[list, list, list]:
             },
         )
     programme = cohort.programme
+    coordinator = ctx[f"user:{Role.COORDINATOR}"]
     for index, team in enumerate(teams):
         members = list(team.members.values_list("school_id", "discipline"))
-        update = []
         met = check_members(programme=programme, members=members).met
-        # The last team stays "forming" so that the demo shows both states.
-        if met and index != len(teams) - 1 and team.status != Team.Status.CONFIRMED:
-            team.status = Team.Status.CONFIRMED
-            update.append("status")
         if challenges and team.challenge_id is None:
             team.challenge = challenges[index % len(challenges)]
-            update.append("challenge")
-        if update:
-            team.save(update_fields=update)
+            team.save(update_fields=["challenge"])
+        # The last team stays "forming" so that the demo shows both states.
+        if met and index != len(teams) - 1 and team.status != Team.Status.CONFIRMED:
+            teams[index] = services.team_set_status(
+                team=team,
+                actor=coordinator,
+                status=Team.Status.CONFIRMED,
+                at=_aware(datetime.datetime(2026, 10, 5, 14, 0)),
+            )
 
     return ordered, challenges, teams
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge, ChallengeStatus
 from cohorts import uploads
 from cohorts.composition import check_members
+from cohorts.enums import EnrolmentStatus, TeamStatus
 from cohorts.models import (
     CoachAssignment,
     Cohort,
@@ -499,18 +500,25 @@ def enrolment_update_disciplines(
     return enrolment
 
 
+# Where an enrolment may go from each status: the coordinator approves or declines a request,
+# and may still approve a declined one; an approved school stays.
+ENROLMENT_TRANSITIONS = {
+    EnrolmentStatus.REQUESTED: {EnrolmentStatus.APPROVED, EnrolmentStatus.DECLINED},
+    EnrolmentStatus.DECLINED: {EnrolmentStatus.APPROVED},
+    EnrolmentStatus.APPROVED: set(),
+}
+
+
 def enrolment_set_status(
-    *, enrolment: SchoolEnrolment, actor: User, status: str
+    *,
+    enrolment: SchoolEnrolment,
+    actor: User,
+    status: str,
+    at: datetime.datetime | None = None,
 ) -> SchoolEnrolment:
-    """The one function that changes an enrolment's status (the coordinator decides)."""
-    allowed = {
-        SchoolEnrolment.Status.REQUESTED: {
-            SchoolEnrolment.Status.APPROVED,
-            SchoolEnrolment.Status.DECLINED,
-        },
-        SchoolEnrolment.Status.DECLINED: {SchoolEnrolment.Status.APPROVED},
-        SchoolEnrolment.Status.APPROVED: set(),
-    }
+    """The one writer of ``SchoolEnrolment.status`` (the coordinator decides), along
+    ``ENROLMENT_TRANSITIONS``; ``at`` a past moment for the demo's history."""
+    allowed = ENROLMENT_TRANSITIONS
     with transaction.atomic():
         enrolment = (
             SchoolEnrolment.objects.select_for_update()
@@ -524,7 +532,7 @@ def enrolment_set_status(
         before = enrolment.status
         enrolment.status = status
         enrolment.decided_by = actor
-        enrolment.decided_at = timezone.now()
+        enrolment.decided_at = at or timezone.now()
         enrolment.save(update_fields=["status", "decided_by", "decided_at"])
         audit_log(
             actor=actor,
@@ -533,6 +541,7 @@ def enrolment_set_status(
             organisation=_org(enrolment.cohort),
             before={"status": before},
             after={"status": status},
+            at=at,
         )
         referents = User.objects.filter(
             memberships__organisation=enrolment.school,
@@ -821,12 +830,26 @@ def team_member_remove(*, team: Team, actor: User, member: TeamMember) -> None:
             )
 
 
-def team_set_status(*, team: Team, actor: User, status: str) -> Team:
-    """Confirm a forming team (only when it meets the programme's rule) or reopen it."""
+# A forming team is confirmed once it meets the programme's rule; a confirmed one may reopen
+# until it is bound to its challenge.
+TEAM_TRANSITIONS = {
+    TeamStatus.FORMING: {TeamStatus.CONFIRMED},
+    TeamStatus.CONFIRMED: {TeamStatus.FORMING},
+}
+
+
+def team_set_status(
+    *, team: Team, actor: User, status: str, at: datetime.datetime | None = None
+) -> Team:
+    """The one writer of ``Team.status``, along ``TEAM_TRANSITIONS``: confirm a forming team
+    (only when it meets the programme's rule) or reopen it; ``at`` a past moment for the
+    demo's history."""
     with transaction.atomic():
         team = _lock_team(team)
         if team.status == status:
             return team
+        if status not in TEAM_TRANSITIONS.get(team.status, set()):
+            raise DomainError(_("Unknown team status."))
         if status == Team.Status.CONFIRMED:
             members = list(team.members.values_list("school_id", "discipline"))
             composition = check_members(programme=team.cohort.programme, members=members)
@@ -847,6 +870,7 @@ def team_set_status(*, team: Team, actor: User, status: str) -> Team:
             organisation=_org(team.cohort),
             before={"status": before},
             after={"status": status},
+            at=at,
         )
     return team
 

@@ -7,11 +7,13 @@ vote is closed and they can no longer change (``trophies.services.jury_set_statu
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from curiouslab import rawsql
 from curiouslab.accounts.models import AuditLogEntry, Organisation, User
@@ -51,9 +53,11 @@ def audit_log(
     after: dict[str, Any] | None = None,
     reason: str = "",
     object_repr: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditLogEntry:
-    """Record that ``actor`` did ``action`` to ``obj``. Must run inside the transaction of the
-    change (``transaction.atomic``), so that the entry and the change land or fail together."""
+    """Record that ``actor`` did ``action`` to ``obj`` (``at`` a past moment: the demo's
+    back-dated history). Must run inside the transaction of the change
+    (``transaction.atomic``), so that the entry and the change land or fail together."""
     entry = audit_entry(
         actor=actor,
         action=action,
@@ -63,6 +67,7 @@ def audit_log(
         after=after,
         reason=reason,
         object_repr=object_repr,
+        at=at,
     )
     _require_transaction()
     entry.save(force_insert=True)
@@ -79,6 +84,7 @@ def audit_entry(
     after: dict[str, Any] | None = None,
     reason: str = "",
     object_repr: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> AuditLogEntry:
     """An unsaved entry, for ``audit_log_many``. ``object_repr`` replaces ``str(obj)`` as the
     entry's text of the object."""
@@ -93,6 +99,7 @@ def audit_entry(
         before=_jsonable(before),
         after=_jsonable(after),
         reason=reason,
+        created_at=at or timezone.now(),
     )
 
 

@@ -6,8 +6,13 @@ Idempotent: a second run issues nothing new. Runs after trophies.demo."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 
-from challenges.models import Challenge, ChallengeStatus, Theme
+from django.utils import timezone
+
+from challenges.demo import accepted_challenge
+from challenges.models import Theme
+from cohorts import services as cohorts_services
 from cohorts.models import Team, TeamMember
 from curiouslab.accounts.models import Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
@@ -28,21 +33,19 @@ def _ensure_previous_teams(ctx: DemoContext, cohort) -> None:
     if Team.objects.filter(cohort=cohort, status=Team.Status.CONFIRMED).exists():
         return
     commune = ctx["commune:nanterre"]
-    challenge, _ = Challenge.objects.get_or_create(
-        programme=cohort.programme,
+    challenge = accepted_challenge(
+        ctx,
         cohort=cohort,
+        municipality=commune,
         title="Un fablab pour le quartier du Parc",
         defaults={
-            "municipality": commune,
-            "status": ChallengeStatus.ACCEPTED,
             "question": "Comment ouvrir un fablab que les habitants du quartier s'approprient ?",
             "theme": Theme.ECONOMY,
         },
+        on=datetime.date(2025, 9, 12),
     )
     team, _ = Team.objects.get_or_create(
-        cohort=cohort,
-        name="Les Fabricants",
-        defaults={"challenge": challenge, "status": Team.Status.CONFIRMED},
+        cohort=cohort, name="Les Fabricants", defaults={"challenge": challenge}
     )
     people = [(ctx[f"user:{Role.STUDENT}"], "ingénierie", ctx["school:0"])]
     for i, (email, first, last, discipline) in enumerate(ALUMNI):
@@ -56,6 +59,13 @@ def _ensure_previous_teams(ctx: DemoContext, cohort) -> None:
             user=user,
             defaults={"team": team, "school": school, "discipline": discipline},
         )
+    # Confirmed in October 2025 through the team's status writer, once it met the rule.
+    cohorts_services.team_set_status(
+        team=team,
+        actor=ctx[f"user:{Role.COORDINATOR}"],
+        status=Team.Status.CONFIRMED,
+        at=timezone.make_aware(datetime.datetime(2025, 10, 6, 14, 0)),
+    )
 
 
 def _render_pending(cohort) -> None:

@@ -7,9 +7,9 @@ closing session before it takes place) and download the procès-verbal. Idempote
 
 from __future__ import annotations
 
-from django.utils import timezone
+import datetime
 
-from challenges.models import Challenge, ChallengeStatus
+from challenges.demo import accepted_challenge
 from cohorts.models import Team
 from curiouslab.accounts.models import Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
@@ -24,6 +24,7 @@ from trophies.models import (
     Score,
 )
 from trophies.selectors import exclusions_for
+from trophies.services import jury_set_status
 
 LEVELS = {
     "Pertinence pour le besoin de la commune": (
@@ -115,21 +116,20 @@ def _teams(ctx: DemoContext, cohort):
     )
     for i, name in enumerate(TEAM_NAMES[len(teams) :], start=len(teams)):
         municipality = communes[i % len(communes)]
-        challenge, _ = Challenge.objects.get_or_create(
-            programme=cohort.programme,
+        challenge = accepted_challenge(
+            ctx,
             cohort=cohort,
+            municipality=municipality,
             title=f"Défi {name}",
             defaults={
-                "municipality": municipality,
-                "status": ChallengeStatus.ACCEPTED,
                 "question": "Comment faire vivre un lieu partagé au cœur de la commune ?",
                 "theme": "action_sociale",
             },
+            on=datetime.date(2026, 9, 20),
         )
+        # A finalist without members: it stays "forming" (a confirmed team meets the rule).
         team, _ = Team.objects.get_or_create(
-            cohort=cohort,
-            name=name,
-            defaults={"challenge": challenge, "status": Team.Status.CONFIRMED},
+            cohort=cohort, name=name, defaults={"challenge": challenge}
         )
         teams.append(team)
     return teams
@@ -200,9 +200,7 @@ def seed(ctx: DemoContext) -> None:
         defaults={"reason": "J'ai encadré le stage de deux membres de l'équipe."},
     )
     if jury.status == JuryStatus.SETUP:
-        jury.status = JuryStatus.OPEN
-        jury.opened_at = timezone.now()
-        jury.save(update_fields=["status", "opened_at"])
+        jury = jury_set_status(jury=jury, status=JuryStatus.OPEN, actor=coordinator)
     if jury.status == JuryStatus.OPEN:
         _marks(jury, seats[1:], finalists, list(criteria.values()))
     ctx["jury"] = jury

@@ -5,6 +5,7 @@ and writes the audit log in that same transaction. Refusals raise DomainError.""
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass, fields
 
@@ -433,10 +434,12 @@ def _awards_create(locked: Jury, actor: User) -> None:
         )
 
 
-def jury_set_status(*, jury: Jury, status: str, actor: User) -> Jury:
-    """The one function that changes a jury's status (the ``TRANSITIONS`` map above): open
-    voting, close it, publish the
-    results (which creates the trophies). Nothing goes back."""
+def jury_set_status(
+    *, jury: Jury, status: str, actor: User, at: datetime.datetime | None = None
+) -> Jury:
+    """The one writer of ``Jury.status`` (the ``TRANSITIONS`` map above): open voting, close
+    it, publish the results (which creates the trophies). Nothing goes back. ``at`` a past
+    moment for the demo's history."""
     with transaction.atomic():
         locked = Jury.objects.select_for_update().get(pk=jury.pk)
         locked.cohort = jury.cohort
@@ -448,7 +451,7 @@ def jury_set_status(*, jury: Jury, status: str, actor: User) -> Jury:
                 % {"old": locked.get_status_display(), "new": JuryStatus(status).label}
             )
         before = {"status": locked.status}
-        now = timezone.now()
+        now = at or timezone.now()
         fields = ["status"]
         if status == JuryStatus.OPEN:
             _check_ready_to_open(locked)
@@ -473,6 +476,7 @@ def jury_set_status(*, jury: Jury, status: str, actor: User) -> Jury:
             organisation=_org(jury),
             before=before,
             after={"status": status},
+            at=at,
         )
         if status in (JuryStatus.OPEN, JuryStatus.CLOSED):
             audit_log(
@@ -481,6 +485,7 @@ def jury_set_status(*, jury: Jury, status: str, actor: User) -> Jury:
                 obj=locked,
                 organisation=_org(jury),
                 after={"excluded": _exclusions_snapshot(locked)},
+                at=at,
             )
     return locked
 
