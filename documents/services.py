@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, transaction
 from django.db import OperationalError as DatabaseOperationalError
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -280,6 +280,32 @@ class Claimant:
     task: str = ""
 
 
+# Where a document or an archive may go from each status. Every change is a conditional UPDATE
+# (workers race for the same rows), made by ``documents_set_status`` alone.
+TRANSITIONS = {
+    DocumentStatus.PENDING: {
+        DocumentStatus.RENDERING,
+        DocumentStatus.PENDING,
+    },  # claimed; queued again
+    DocumentStatus.RENDERING: {
+        DocumentStatus.READY,
+        DocumentStatus.FAILED,
+        DocumentStatus.PENDING,  # released (its worker died, or a transient error to retry)
+        DocumentStatus.RENDERING,  # taken over from a stale claim
+    },
+    DocumentStatus.FAILED: {DocumentStatus.PENDING},  # retried
+    DocumentStatus.READY: set(),
+}
+
+
+def documents_set_status(rows: QuerySet, status: str, **fields) -> int:
+    """The one writer of ``Document.status`` and ``DocumentArchive.status``: set ``status``
+    (and ``fields``) on those of ``rows`` whose status may go there (``TRANSITIONS``), in one
+    conditional UPDATE. Returns how many changed: 0 when another worker got there first."""
+    sources = [source for source, targets in TRANSITIONS.items() if status in targets]
+    return rows.filter(status__in=sources).update(status=status, **fields)
+
+
 def _claim(document_id: int, now, by: Claimant = Claimant()) -> bool:
     """Claim a document for rendering with one conditional UPDATE: a pending one, one whose
     claim is older than ``stale_after()`` (the task time limit: its task was killed), or one
@@ -288,10 +314,11 @@ def _claim(document_id: int, now, by: Claimant = Claimant()) -> bool:
     if by.task:
         takeover |= Q(status=DocumentStatus.RENDERING, claim_task=by.task)
     return bool(
-        Document.objects.filter(pk=document_id, revoked_at__isnull=True)
-        .filter(Q(status=DocumentStatus.PENDING) | takeover)
-        .update(
-            status=DocumentStatus.RENDERING,
+        documents_set_status(
+            Document.objects.filter(pk=document_id, revoked_at__isnull=True).filter(
+                Q(status=DocumentStatus.PENDING) | takeover
+            ),
+            DocumentStatus.RENDERING,
             claimed_at=now,
             claimed_by=by.worker[:200],
             claim_task=by.task[:64],
@@ -403,19 +430,21 @@ def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool
         raise  # the database went away: the task retries (and takes its claim back)
     except Exception as exc:  # any other failure is recorded on the row and shown
         log.exception("document %s failed", document.pk)
-        Document.objects.filter(
-            pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
-        ).update(
-            status=DocumentStatus.FAILED,
+        documents_set_status(
+            Document.objects.filter(
+                pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
+            ),
+            DocumentStatus.FAILED,
             error=f"{exc.__class__.__name__}: {exc}"[:2000],
             error_transient=is_transient(exc),
         )
         return False
     return bool(
-        Document.objects.filter(
-            pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
-        ).update(
-            status=DocumentStatus.READY,
+        documents_set_status(
+            Document.objects.filter(
+                pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
+            ),
+            DocumentStatus.READY,
             file=path,
             sha256=hashlib.sha256(content).hexdigest(),
             rendered_at=timezone.now(),
@@ -432,12 +461,15 @@ def document_retry(*, document: Document, actor: User) -> Document:
             raise DomainError(_("Only a failed document can be retried."))
         if document.revoked_at is not None:
             raise DomainError(_("This document has been revoked."))
-        document.status = DocumentStatus.PENDING
-        document.error = ""
-        document.error_transient = False
-        document.retries = 0
-        document.queued_at = timezone.now()
-        document.save(update_fields=["status", "error", "error_transient", "retries", "queued_at"])
+        documents_set_status(
+            Document.objects.filter(pk=document.pk),
+            DocumentStatus.PENDING,
+            error="",
+            error_transient=False,
+            retries=0,
+            queued_at=timezone.now(),
+        )
+        document.refresh_from_db()
         audit_log(
             actor=actor,
             action="document.retry",
@@ -481,8 +513,9 @@ def documents_retry_failed(*, cohort: Cohort, actor: User) -> int:
         )
         if not ids:
             return 0
-        Document.objects.filter(pk__in=ids).update(
-            status=DocumentStatus.PENDING,
+        documents_set_status(
+            Document.objects.filter(pk__in=ids),
+            DocumentStatus.PENDING,
             error="",
             error_transient=False,
             retries=0,
@@ -561,8 +594,11 @@ def documents_retry_transient(*, now=None) -> int:
         ]
         if not due:
             return 0
-        Document.objects.filter(pk__in=due).update(
-            status=DocumentStatus.PENDING, retries=F("retries") + 1, queued_at=now
+        documents_set_status(
+            Document.objects.filter(pk__in=due),
+            DocumentStatus.PENDING,
+            retries=F("retries") + 1,
+            queued_at=now,
         )
         queue_rendering(due)
     log.warning("retrying %s documents that failed on a transient error", len(due))
@@ -606,8 +642,11 @@ def _requeue(condition: Q) -> int:
             return 0
         ids = [pk for pk, _c in stuck]
         # Released (pending again): the re-queued task claims them whatever their claim's age.
-        Document.objects.filter(pk__in=ids).update(
-            queued_at=now, status=DocumentStatus.PENDING, claim_task=""
+        documents_set_status(
+            Document.objects.filter(pk__in=ids),
+            DocumentStatus.PENDING,
+            queued_at=now,
+            claim_task="",
         )
         per_cohort: dict[int, int] = {}
         for _pk, cohort_id in stuck:
@@ -694,10 +733,13 @@ def archive_build(*, archive_id: int, final: bool = True, task_id: str = "") -> 
     takeover = Q(status=DocumentStatus.RENDERING, claimed_at__lt=now - archive_stale_after())
     if task_id:
         takeover |= Q(status=DocumentStatus.RENDERING, claim_task=task_id)
-    claimed = (
-        DocumentArchive.objects.filter(pk=archive_id)
-        .filter(Q(status=DocumentStatus.PENDING) | takeover)
-        .update(status=DocumentStatus.RENDERING, claimed_at=now, claim_task=task_id[:64])
+    claimed = documents_set_status(
+        DocumentArchive.objects.filter(pk=archive_id).filter(
+            Q(status=DocumentStatus.PENDING) | takeover
+        ),
+        DocumentStatus.RENDERING,
+        claimed_at=now,
+        claim_task=task_id[:64],
     )
     if not claimed:
         return False
@@ -727,17 +769,20 @@ def archive_build(*, archive_id: int, final: bool = True, task_id: str = "") -> 
         if is_transient(exc) and not final:
             log.warning("archive %s: %s; it will be retried", archive_id, error)
             with contextlib.suppress(DatabaseOperationalError, InterfaceError):
-                DocumentArchive.objects.filter(pk=archive_id, claimed_at=now).update(
-                    status=DocumentStatus.PENDING, error=error
+                documents_set_status(
+                    DocumentArchive.objects.filter(pk=archive_id, claimed_at=now),
+                    DocumentStatus.PENDING,
+                    error=error,
                 )
             raise TransientError(error) from exc
         log.exception("archive %s failed", archive_id)
-        DocumentArchive.objects.filter(pk=archive_id).update(
-            status=DocumentStatus.FAILED, error=error
+        documents_set_status(
+            DocumentArchive.objects.filter(pk=archive_id), DocumentStatus.FAILED, error=error
         )
         return False
-    DocumentArchive.objects.filter(pk=archive_id).update(
-        status=DocumentStatus.READY,
+    documents_set_status(
+        DocumentArchive.objects.filter(pk=archive_id),
+        DocumentStatus.READY,
         file=path,
         document_count=count,
         size=size,

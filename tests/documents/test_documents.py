@@ -564,3 +564,22 @@ def test_one_failing_document_of_a_chunk_fails_alone(docworld, monkeypatch):
         assert statuses[name].status == DocumentStatus.READY
         with default_storage.open(statuses[name].file, "rb") as fh:
             assert name in _pdf_text(fh.read())[1]
+
+
+def test_a_document_status_changes_only_along_its_transitions(
+    docworld, django_capture_on_commit_callbacks
+):
+    """``documents_set_status`` is the one writer: a ready document never goes back to
+    waiting (a late worker's or a retry's update changes nothing), a failed one does."""
+    created = issue(docworld, capture=django_capture_on_commit_callbacks)
+    doc = Document.objects.get(pk=created[0].pk)
+    assert doc.status == DocumentStatus.READY
+    rows = Document.objects.filter(pk=doc.pk)
+    assert services.documents_set_status(rows, DocumentStatus.PENDING, error="x") == 0
+    assert services.documents_set_status(rows, DocumentStatus.FAILED) == 0
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.READY and doc.error == ""
+    Document.objects.filter(pk=doc.pk).update(status=DocumentStatus.FAILED)
+    assert services.documents_set_status(rows, DocumentStatus.PENDING) == 1
+    assert Document.objects.get(pk=doc.pk).status == DocumentStatus.PENDING
+    assert services.TRANSITIONS[DocumentStatus.READY] == set()
