@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import rules
 
-from cohorts.models import CoachAssignment, Cohort, Programme, TeamMember
+from cohorts.enums import EnrolmentStatus, TeamStatus
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
-from curiouslab.accounts.rules import is_coordinator
+from curiouslab.accounts.rules import coaches_team, coordinates_programme, in_team, is_coordinator
 
-
-def _programme_org(obj) -> int | None:
-    """The coordinating organisation of a programme, cohort, or anything with a cohort
-    (team, milestone, enrolment)."""
-    if isinstance(obj, Programme):
-        return obj.organisation_id
-    if isinstance(obj, Cohort):
-        return obj.programme.organisation_id
-    cohort = getattr(obj, "cohort", None)
-    return cohort.programme.organisation_id if cohort is not None else None
-
-
-@rules.predicate
-def coordinates(user, obj) -> bool:
-    """The user coordinates the programme of ``obj`` (programme, cohort, team, milestone…)."""
-    if obj is None:
-        return False
-    return _programme_org(obj) in roles_for(user).orgs(Role.COORDINATOR)
+# "Coordinates the programme", "belongs to the team" and "coaches the team" have one meaning
+# each, the core's (curiouslab.accounts.rules); this app adds the two that are its own.
 
 
 @rules.predicate
@@ -35,21 +19,6 @@ def refers_school_of(user, enrolment) -> bool:
     return enrolment is not None and enrolment.school_id in roles_for(user).orgs(
         Role.SCHOOL_REFERENT
     )
-
-
-@rules.predicate
-def is_member_of(user, team) -> bool:
-    if team is None or not roles_for(user).has(Role.STUDENT):
-        return False
-    cache = getattr(team, "_member_ids", None)
-    if cache is not None:
-        return user.id in cache
-    return TeamMember.objects.filter(team=team, user=user).exists()
-
-
-@rules.predicate
-def coaches(user, team) -> bool:
-    return team is not None and CoachAssignment.objects.filter(team=team, coach=user).exists()
 
 
 @rules.predicate
@@ -61,14 +30,40 @@ def is_challenge_municipality(user, obj) -> bool:
     )
 
 
-rules.add_perm("cohorts.manage_programme", coordinates)
-rules.add_perm("cohorts.manage_cohort", coordinates)
-rules.add_perm("cohorts.manage_team", coordinates)
-rules.add_perm("cohorts.manage_enrolment", coordinates | refers_school_of)
-rules.add_perm("cohorts.decide_enrolment", coordinates)
-rules.add_perm("cohorts.work_on_team", is_member_of)
+@rules.predicate
+def team_forming(user, team) -> bool:
+    """The team is still forming: its members may change, and it may be confirmed."""
+    return team is not None and team.status == TeamStatus.FORMING
+
+
+@rules.predicate
+def team_unbound(user, team) -> bool:
+    """The team is not bound to its challenge yet (its challenge and status may change)."""
+    return team is not None and team.challenge_bound_at is None
+
+
+@rules.predicate
+def enrolment_not_declined(user, enrolment) -> bool:
+    return enrolment is not None and enrolment.status != EnrolmentStatus.DECLINED
+
+
+rules.add_perm("cohorts.manage_programme", coordinates_programme)
+rules.add_perm("cohorts.manage_cohort", coordinates_programme)
+rules.add_perm("cohorts.manage_team", coordinates_programme)
+rules.add_perm("cohorts.manage_enrolment", coordinates_programme | refers_school_of)
+rules.add_perm("cohorts.decide_enrolment", coordinates_programme)
+rules.add_perm("cohorts.change_team_members", coordinates_programme & team_forming)
+rules.add_perm("cohorts.confirm_team", coordinates_programme & team_forming)
+rules.add_perm("cohorts.reopen_team", coordinates_programme & ~team_forming & team_unbound)
+rules.add_perm("cohorts.assign_team_challenge", coordinates_programme & team_unbound)
+rules.add_perm(
+    "cohorts.invite_students", (coordinates_programme | refers_school_of) & enrolment_not_declined
+)
+rules.add_perm("cohorts.work_on_team", in_team)
 rules.add_perm("cohorts.select_scenario", is_challenge_municipality)
-rules.add_perm("cohorts.comment_deliverable", coordinates | coaches | is_challenge_municipality)
-rules.add_perm("cohorts.grant_extension", coordinates)
+rules.add_perm(
+    "cohorts.comment_deliverable", coordinates_programme | coaches_team | is_challenge_municipality
+)
+rules.add_perm("cohorts.grant_extension", coordinates_programme)
 rules.add_perm("cohorts.create_cohort", is_coordinator)
 rules.add_perm("cohorts.create_programme", is_coordinator)

@@ -38,6 +38,7 @@ from cohorts.models import (
 )
 from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
+from curiouslab.accounts.rules import require
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
@@ -803,6 +804,7 @@ def team_member_add(*, team: Team, actor: User, user: User) -> TeamMember:
         team = _lock_team(team)
         if team.status == Team.Status.CONFIRMED:
             raise DomainError(_("This team is confirmed: reopen it before changing its members."))
+        require(actor, "cohorts.change_team_members", team)
         member = _add_member(team, user)
         audit_log(
             actor=actor,
@@ -819,6 +821,7 @@ def team_member_remove(*, team: Team, actor: User, member: TeamMember) -> None:
         team = _lock_team(team)
         if team.status == Team.Status.CONFIRMED:
             raise DomainError(_("This team is confirmed: reopen it before changing its members."))
+        require(actor, "cohorts.change_team_members", team)
         deleted, _rows = TeamMember.objects.filter(pk=member.pk, team=team).delete()
         if deleted:
             audit_log(
@@ -850,6 +853,11 @@ def team_set_status(
             return team
         if status not in TEAM_TRANSITIONS.get(team.status, set()):
             raise DomainError(_("Unknown team status."))
+        require(
+            actor,
+            "cohorts.confirm_team" if status == TeamStatus.CONFIRMED else "cohorts.manage_team",
+            team,
+        )
         if status == Team.Status.CONFIRMED:
             members = list(team.members.values_list("school_id", "discipline"))
             composition = check_members(programme=team.cohort.programme, members=members)
@@ -882,6 +890,7 @@ def team_assign_challenge(*, team: Team, actor: User, challenge: Challenge | Non
             raise DomainError(_("This team is bound to its challenge and can no longer change."))
         if challenge is not None and challenge.cohort_id != team.cohort_id:
             raise DomainError(_("This challenge is not in the team's cohort."))
+        require(actor, "cohorts.assign_team_challenge", team)
         before = team.challenge_id
         team.challenge = challenge
         team.save(update_fields=["challenge"])
@@ -905,6 +914,7 @@ def coach_assign(*, team: Team, actor: User, coach: User) -> CoachAssignment:
     ):
         raise DomainError(_("This person is not a coach of the programme."))
     with transaction.atomic():
+        require(actor, "cohorts.manage_team", _lock_team(team))
         assignment, created = CoachAssignment.objects.get_or_create(team=team, coach=coach)
         if created:
             audit_log(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from challenges.models import Challenge
+from challenges.models import Challenge, ChallengeStatus
 from cohorts import selectors, services
 from cohorts.views.common import (
     managed_cohort,
@@ -26,13 +26,15 @@ def cohort_challenges(request, pk: int):
     status = request.GET.get("status", "")
     if status not in selectors.CHALLENGE_FILTERS:
         status = ""
-    challenges = selectors.cohort_challenges(cohort, status)
+    page = page_of(request, selectors.cohort_challenges(cohort, status))
+    for c in page:  # what cohort_challenge_add accepts
+        c.can_enter = c.cohort_id is None and c.status == ChallengeStatus.ACCEPTED
     return render(
         request,
         "cohorts/cohort_challenges.html",
         {
             "cohort": cohort,
-            "page": page_of(request, challenges),
+            "page": page,
             "status": status,
             "query": f"status={status}" if status else "",
             "before_kickoff": timezone.localdate() < cohort.kickoff,

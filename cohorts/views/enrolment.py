@@ -71,13 +71,17 @@ def enrolment_list(request, cohort_pk: int):
     status = request.GET.get("status", "")
     if status not in SchoolEnrolment.Status.values:
         status = ""
-    enrolments = selectors.cohort_enrolments(cohort, status)
+    page = page_of(request, selectors.cohort_enrolments(cohort, status))
+    for e in page:  # the coordinator's choices, from the enrolment's transitions
+        allowed = services.ENROLMENT_TRANSITIONS[e.status]
+        e.can_approve = SchoolEnrolment.Status.APPROVED in allowed
+        e.can_decline = SchoolEnrolment.Status.DECLINED in allowed
     return render(
         request,
         "cohorts/enrolment_list.html",
         {
             "cohort": cohort,
-            "page": page_of(request, enrolments),
+            "page": page,
             "status": status,
             "query": f"status={status}" if status else "",
         },
@@ -138,6 +142,7 @@ def enrolment_detail(request, pk: int):
             "disciplines_form": disciplines_form,
             "import_form": forms.StudentImportForm(),
             "coordinates": request.user.has_perm("cohorts.decide_enrolment", enrolment),
+            "can_invite": request.user.has_perm("cohorts.invite_students", enrolment),
         },
     )
 

@@ -225,6 +225,10 @@ def team_detail(request, pk: int):
         ),
         "manages": manages,
         "is_member": request.user.has_perm("cohorts.work_on_team", team),
+        "can_change_members": request.user.has_perm("cohorts.change_team_members", team),
+        "can_confirm": request.user.has_perm("cohorts.confirm_team", team),
+        "can_reopen": request.user.has_perm("cohorts.reopen_team", team),
+        "can_assign_challenge": request.user.has_perm("cohorts.assign_team_challenge", team),
     }
     if manages:
         context["member_form"] = forms.MemberAddForm(

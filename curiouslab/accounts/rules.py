@@ -18,9 +18,11 @@ a list of teams asks nothing per row."""
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext as _
 
 from curiouslab.accounts.models import Organisation, Role
 from curiouslab.accounts.roles import roles_for
+from curiouslab.errors import DomainError
 
 
 def has_role(role: str):
@@ -93,6 +95,13 @@ def invitable_organisation_ids(user, organisation: Organisation | None = None) -
             Organisation.objects.filter(territory_id__in=coordinated).values_list("id", flat=True)
         )
     return ids
+
+
+def require(actor, perm: str, obj) -> None:
+    """The services' re-check, under the row lock they hold: ``actor`` may ``perm`` on the
+    locked ``obj`` (the same rule the view and the template applied), or nothing changes."""
+    if not actor.has_perm(perm, obj):
+        raise DomainError(_("You are not allowed to do this."), code="permission")
 
 
 rules.add_perm("accounts.view_auditlog", is_coordinator)

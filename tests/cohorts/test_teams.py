@@ -157,3 +157,31 @@ def test_team_pages_refuse_personas_of_the_same_cohort(setup, login):
     assert login(setup.other_muni_staff).get(url).status_code == 404  # not the challenge's
     page = login(setup.student).get(url).content.decode()
     assert "Réinventer la place du marché" in page and "Calendrier" in page
+
+
+def test_team_services_recheck_the_actors_right_under_the_lock(setup, login):
+    """The services apply the rule the page applied: called by someone who may not manage the
+    team (another département's coordinator, the team's referent), they change nothing."""
+    from curiouslab.accounts.models import OrganisationKind, Role
+    from tests.factories import OrganisationFactory, member
+
+    other_dep = OrganisationFactory(kind=OrganisationKind.DEPARTEMENT, name="Val-de-Marne")
+    outsider = member(Role.COORDINATOR, other_dep)
+    user = f.student(setup.school, "design")
+    for actor in (outsider, setup.referent):
+        with pytest.raises(DomainError, match="pas le droit"):
+            services.team_member_add(team=setup.team, actor=actor, user=user)
+        with pytest.raises(DomainError, match="pas le droit"):
+            services.team_assign_challenge(team=setup.team, actor=actor, challenge=None)
+    assert not TeamMember.objects.filter(user=user).exists()
+    assert Team.objects.get(pk=setup.team.pk).challenge_id == setup.challenge.pk
+    # The coordinator's confirm button and the service agree: a confirmed team shows no
+    # member form, and the service refuses to add one.
+    _fill(
+        setup,
+        setup.team,
+        [(setup.school, "ingénierie"), (setup.school2, "commerce"), (setup.school, "design")],
+    )
+    services.team_set_status(team=setup.team, actor=setup.coordinator, status=Team.Status.CONFIRMED)
+    page = login(setup.coordinator).get(f"/cohorts/teams/{setup.team.pk}/").content.decode()
+    assert "Ajouter à l'équipe" not in page and "Rouvrir l'équipe" in page
