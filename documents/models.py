@@ -225,6 +225,18 @@ class Document(models.Model):
     def filename(self) -> str:
         return f"{self.kind}-{self.verification_code}.pdf"
 
+    @property
+    def coordinating_organisation_id(self) -> int:
+        """What ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
+        return self.cohort.programme.organisation_id
+
+    @property
+    def status_tone(self) -> str:
+        """The colour of the status badge: green when ready, red when failed."""
+        return {DocumentStatus.READY: "success", DocumentStatus.FAILED: "danger"}.get(
+            self.status, "secondary"
+        )
+
 
 class DocumentArchive(models.Model):
     """A ZIP of all the ready documents of a cohort, built by a Celery task into storage."""

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from cohorts.models import Cohort, Programme
 from curiouslab import pdf, qr
 from curiouslab.accounts.models import User
+from curiouslab.accounts.rules import require
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
@@ -461,6 +462,7 @@ def document_retry(*, document: Document, actor: User) -> Document:
             raise DomainError(_("Only a failed document can be retried."))
         if document.revoked_at is not None:
             raise DomainError(_("This document has been revoked."))
+        require(actor, "documents.retry_document", document)
         documents_set_status(
             Document.objects.filter(pk=document.pk),
             DocumentStatus.PENDING,
@@ -488,6 +490,7 @@ def document_revoke(*, document: Document, actor: User, reason: str) -> Document
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.revoked_at is not None:
             return document
+        require(actor, "documents.revoke_document", document)
         document.revoked_at = timezone.now()
         document.revoke_reason = reason
         document.save(update_fields=["revoked_at", "revoke_reason"])
@@ -505,6 +508,7 @@ def documents_retry_failed(*, cohort: Cohort, actor: User) -> int:
     """Render again every live failed document of ``cohort`` in one action (one audit entry
     with the count). Returns how many; 0 when none had failed."""
     with transaction.atomic():
+        require(actor, "documents.manage_documents", cohort)
         ids = list(
             Document.objects.select_for_update()
             .filter(cohort=cohort, status=DocumentStatus.FAILED, revoked_at__isnull=True)

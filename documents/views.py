@@ -100,9 +100,20 @@ def _documents_page(request, cohort) -> dict:
     else:
         status = ""
     page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _flag(request.user, page, cohort)
     query = f"status={status}" if status else ""
     list_query = "&".join(q for q in [query, f"page={page.number}" if page.number > 1 else ""] if q)
     return {"page": page, "status": status, "query": query, "list_query": list_query}
+
+
+def _flag(user, documents, cohort=None) -> None:
+    """What each row offers, from the documents' rules (no query: the cohort is known)."""
+    for doc in documents:
+        if cohort is not None:
+            doc.cohort = cohort
+        doc.can_download = user.has_perm("documents.download_document", doc)
+        doc.can_retry = user.has_perm("documents.retry_document", doc)
+        doc.can_revoke = user.has_perm("documents.revoke_document", doc)
 
 
 def _failures(cohort):
@@ -391,19 +402,21 @@ def template_edit(request, programme_id: int, kind: str, language: str):
 def mine(request):
     docs = (
         Document.objects.filter(recipient=request.user, revoked_at__isnull=True)
-        .select_related("cohort")
+        .select_related("cohort__programme")
         .order_by("-issued_at")
     )
     page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
+    _flag(request.user, page)
     return render(request, "documents/mine.html", {"page": page})
 
 
 @login_required
 def download(request, pk: int):
-    docs = selectors.documents_visible_to(request.user).filter(status=DocumentStatus.READY)
-    if not roles_for(request.user).has(Role.COORDINATOR):
-        docs = docs.filter(revoked_at__isnull=True)
-    document = get_object_or_404(docs, pk=pk)
+    document = get_object_or_404(
+        selectors.documents_visible_to(request.user).select_related("cohort__programme"), pk=pk
+    )
+    if not request.user.has_perm("documents.download_document", document):
+        raise Http404  # not ready, or revoked and not the coordinator's: nothing to download
     return serve_stored_file(
         document.file, filename=document.filename, content_type="application/pdf", inline=False
     )

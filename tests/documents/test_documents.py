@@ -583,3 +583,23 @@ def test_a_document_status_changes_only_along_its_transitions(
     assert services.documents_set_status(rows, DocumentStatus.PENDING) == 1
     assert Document.objects.get(pk=doc.pk).status == DocumentStatus.PENDING
     assert services.TRANSITIONS[DocumentStatus.READY] == set()
+
+
+def test_document_services_recheck_the_coordinators_right(
+    docworld, django_capture_on_commit_callbacks
+):
+    """Revoking, retrying: the other département's coordinator is refused by the service
+    itself (the rule the rows' buttons come from), and nothing changes."""
+    created = issue(docworld, capture=django_capture_on_commit_callbacks)
+    doc = Document.objects.get(pk=created[0].pk)
+    outsider = docworld.b.people["coordinator"]
+    with pytest.raises(DomainError, match="pas le droit"):
+        services.document_revoke(document=doc, actor=outsider, reason="Erreur de nom")
+    with pytest.raises(DomainError, match="pas le droit"):
+        services.documents_retry_failed(cohort=doc.cohort, actor=outsider)
+    doc.refresh_from_db()
+    assert doc.revoked_at is None
+    services.document_revoke(
+        document=doc, actor=docworld.a.people["coordinator"], reason="Erreur de nom"
+    )
+    assert Document.objects.get(pk=doc.pk).revoked_at is not None
