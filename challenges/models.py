@@ -205,6 +205,16 @@ class Challenge(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
 
+    @property
+    def review_tone(self) -> str:
+        """The colour of the coordinators' message once they decided or asked for changes
+        ('' while there is no decision to show)."""
+        return {
+            ChallengeStatus.DECLINED: "danger",
+            ChallengeStatus.ACCEPTED: "success",
+            ChallengeStatus.CHANGES_REQUESTED: "warning",
+        }.get(self.status, "")
+
     def content(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in CONTENT_FIELDS}
 

@@ -76,3 +76,4 @@ rules.add_perm(
     "challenges.record_outcome", (works_for_municipality | coordinates_programme) & in_a_cohort
 )
 rules.add_perm("challenges.see_review_diff", coordinates_programme & was_submitted)
+rules.add_perm("challenges.view_outcome", can_view & in_a_cohort)

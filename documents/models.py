@@ -266,3 +266,11 @@ class DocumentArchive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DocumentStatus.FAILED

@@ -78,3 +78,5 @@ rules.add_perm(
 )
 rules.add_perm("trophies.cast_vote", (coordinates_jury | chairs_jury) & jury_closed)
 rules.add_perm("trophies.score_jury", sits_on_jury & jury_open)
+# A conflict of interest is declared before or during the vote, never after.
+rules.add_perm("trophies.declare_conflict", sits_on_jury & (jury_in_setup | jury_open))

@@ -42,6 +42,7 @@ from trophies.jury_results import (
     unattainable_categories,
 )
 from trophies.models import AudienceVote, AwardCategory, Criterion, Finalist, JuryMember, JuryStatus
+from trophies.rules import jury_in_setup, jury_open
 from trophies.selectors import (
     SheetRow,
     audience_ballot,
@@ -147,6 +148,8 @@ def jury_detail(request, pk: int):
         "categories": list(jury.categories.select_related("criterion")),
         "excluded": excluded,
         "can_change": request.user.has_perm("trophies.change_jury", jury),
+        "can_open": request.user.has_perm("trophies.open_jury", jury),
+        "can_close": request.user.has_perm("trophies.close_jury", jury),
         "juror_form": JurorForm(),
         "finalist_form": FinalistForm(teams=teams_for_finalists(jury)),
         "category_form": CategoryForm(jury=jury),
@@ -395,7 +398,12 @@ def jury_transition(request, pk: int, status: str):
 def jury_live(request, pk: int):
     """The chair's live view: who has finished and what is missing, never a mark."""
     jury = _managed(request, pk)
-    context = {"jury": jury, "progress": live_progress(jury), "now": timezone.now()}
+    context = {
+        "jury": jury,
+        "progress": live_progress(jury),
+        "now": timezone.now(),
+        "can_close": request.user.has_perm("trophies.close_jury", jury),
+    }
     if request.htmx:
         return render(request, "trophies/jury/partials/live_progress.html", context)
     context["unattainable"] = _unattainable(jury) if jury.is_open else []
@@ -551,6 +559,9 @@ def sheet(request, pk: int):
         "progress_text": progress_texts[sheet.done],
         "progress_texts": progress_texts,
         "conflict_form": ConflictForm(),
+        "in_setup": jury_in_setup.test(request.user, jury),
+        "can_score": request.user.has_perm("trophies.score_jury", jury),
+        "can_declare": request.user.has_perm("trophies.declare_conflict", jury),
     }
     return render(request, "trophies/jury/sheet.html", context)
 
@@ -669,7 +680,13 @@ def audience_vote(request, pk: int):
     return render(
         request,
         "trophies/jury/audience.html",
-        {"jury": jury, "form": form, "existing": existing},
+        {
+            "jury": jury,
+            "form": form,
+            "existing": existing,
+            "voting_open": jury_open.test(request.user, jury),
+            "in_setup": jury_in_setup.test(request.user, jury),
+        },
         status=status,
     )
 
