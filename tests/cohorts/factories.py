@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from challenges.models import Challenge, ChallengeStatus
+from challenges.models import ChallengeStatus
 from cohorts.models import (
     CoachAssignment,
     Deliverable,
@@ -24,6 +24,7 @@ from cohorts.models import (
     TeamMember,
 )
 from curiouslab.accounts.models import Membership, OrganisationKind, Role
+from tests.challenges.factories import ChallengeFactory
 from tests.factories import OrganisationFactory, UserFactory
 
 PNG = (
@@ -35,13 +36,16 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def challenge(programme, municipality, *, status=ChallengeStatus.ACCEPTED, cohort=None, **kw):
+    """An accepted challenge of ``programme`` (in ``cohort`` when given), made by the one
+    ``ChallengeFactory`` with the cohorts tests' market-square subject."""
     defaults = {
         "title": "Réinventer la place du marché",
         "question": "Comment faire de la place du marché un lieu de vie toute la semaine ?",
         "theme": "urbanisme",
+        "call": None,
     }
     defaults.update(kw)
-    return Challenge.objects.create(
+    return ChallengeFactory(
         programme=programme, municipality=municipality, status=status, cohort=cohort, **defaults
     )
 

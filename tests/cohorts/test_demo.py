@@ -16,6 +16,7 @@ from cohorts.models import (
 )
 from curiouslab.accounts import demo as accounts_demo
 from curiouslab.demo import DemoContext
+from tests.challenges.factories import ChallengeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,9 @@ def _context(with_challenges: bool) -> DemoContext:
     cohorts_demo.seed(ctx)
     if with_challenges:
         ctx["challenges:2026"] = [
-            Challenge.objects.create(
+            ChallengeFactory(
                 programme=ctx["programme"],
+                call=None,
                 municipality=ctx[key],
                 status="accepted",
                 title=title,

@@ -8,17 +8,19 @@ import datetime
 
 from django.utils import timezone
 
-from challenges.models import Challenge, ChallengeStatus, Theme
+from challenges.models import ChallengeStatus, Theme
 from cohorts.models import CoachAssignment, Team, TeamMember
 from curiouslab.accounts.models import Role
 from sessions.models import Attendance, InvitedRole, Session, SessionKind
+from tests.challenges.factories import ChallengeFactory
 from tests.factories import member
 from trophies.models import Award
 
 
 def make_challenge(side, title="Comment ouvrir un fablab ?"):
-    return Challenge.objects.create(
+    return ChallengeFactory(
         programme=side.programme,
+        call=side.cohort,
         municipality=side.municipality,
         cohort=side.cohort,
         status=ChallengeStatus.ACCEPTED,
