@@ -28,6 +28,7 @@ from cohorts.models import (
 )
 from curiouslab.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from curiouslab.accounts.roles import roles_for
+from curiouslab.accounts.selectors import users_with_role
 
 # The teams the dashboard lists by name (the team list has them all).
 ATTENTION_ROWS = 10
@@ -374,11 +375,9 @@ def cohort_teams(cohort: Cohort, show: str = "") -> QuerySet[Team]:
 
 
 def coaches_of_programme(programme: Programme) -> QuerySet[User]:
-    return User.objects.filter(
-        memberships__organisation_id=programme.organisation_id,
-        memberships__role=Role.COACH,
-        memberships__is_active=True,
-    ).order_by("last_name", "first_name")
+    return users_with_role(organisation_id=programme.organisation_id, role=Role.COACH).order_by(
+        "last_name", "first_name"
+    )
 
 
 def deliverable_state(deliverable, milestone, now) -> str:

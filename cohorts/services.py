@@ -39,6 +39,7 @@ from cohorts.models import (
 from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.rules import require
+from curiouslab.accounts.selectors import users_with_role
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
@@ -466,11 +467,7 @@ def enrolment_request(
             organisation=_org(cohort),
             after={"school": school.pk, "disciplines": disciplines},
         )
-        coordinators = User.objects.filter(
-            memberships__organisation_id=_org(cohort),
-            memberships__role=Role.COORDINATOR,
-            memberships__is_active=True,
-        )
+        coordinators = users_with_role(organisation_id=_org(cohort), role=Role.COORDINATOR)
         send_templated_mail(
             recipients=coordinators,
             template="cohorts/email/enrolment_requested",
@@ -544,11 +541,7 @@ def enrolment_set_status(
             after={"status": status},
             at=at,
         )
-        referents = User.objects.filter(
-            memberships__organisation=enrolment.school,
-            memberships__role=Role.SCHOOL_REFERENT,
-            memberships__is_active=True,
-        )
+        referents = users_with_role(organisation_id=enrolment.school_id, role=Role.SCHOOL_REFERENT)
         send_templated_mail(
             recipients=referents,
             template="cohorts/email/enrolment_decided",
@@ -1019,11 +1012,9 @@ def scenario_save(
         if created:
             challenge = team.challenge
             send_templated_mail(
-                recipients=User.objects.filter(
-                    memberships__organisation_id=challenge.municipality_id,
-                    memberships__role=Role.MUNICIPAL_STAFF,
-                    memberships__is_active=True,
-                ).distinct(),
+                recipients=users_with_role(
+                    organisation_id=challenge.municipality_id, role=Role.MUNICIPAL_STAFF
+                ),
                 template="cohorts/email/scenario_submitted",
                 context={"scenario": scenario, "team": team, "challenge": challenge},
             )
@@ -1062,11 +1053,7 @@ def scenario_select(*, scenario: KickoffScenario, actor: User) -> KickoffScenari
             after={"team": team.pk, "challenge": scenario.challenge_id},
         )
         recipients = list(User.objects.filter(team_memberships__team=team)) + list(
-            User.objects.filter(
-                memberships__organisation_id=_org(team.cohort),
-                memberships__role=Role.COORDINATOR,
-                memberships__is_active=True,
-            )
+            users_with_role(organisation_id=_org(team.cohort), role=Role.COORDINATOR)
         )
         send_templated_mail(
             recipients=recipients,

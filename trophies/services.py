@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, Team
 from curiouslab import rawsql
 from curiouslab.accounts.models import Membership, Role, User
+from curiouslab.accounts.rules import require
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_entry, audit_log, audit_log_many, snapshot
 from curiouslab.errors import DomainError
@@ -52,6 +53,12 @@ JURY_FIELDS = [
     "audience_award",
     "chair",
 ]
+# The rule each arrow needs (trophies/rules.py), re-checked under the lock.
+STATUS_PERMS = {
+    JuryStatus.OPEN: "trophies.open_jury",
+    JuryStatus.CLOSED: "trophies.close_jury",
+    JuryStatus.PUBLISHED: "trophies.publish_jury",
+}
 TRANSITIONS = {
     JuryStatus.SETUP: {JuryStatus.OPEN},
     JuryStatus.OPEN: {JuryStatus.CLOSED},
@@ -450,6 +457,7 @@ def jury_set_status(
                 _("A jury cannot go from “%(old)s” to “%(new)s”.")
                 % {"old": locked.get_status_display(), "new": JuryStatus(status).label}
             )
+        require(actor, STATUS_PERMS[status], locked)
         before = {"status": locked.status}
         now = at or timezone.now()
         fields = ["status"]

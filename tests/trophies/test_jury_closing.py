@@ -200,3 +200,20 @@ def test_the_jury_page_reports_an_unattainable_award_while_voting(world, login):
     )
     assert "Troisième prix</strong> : Il y a moins de finalistes que ce rang." in page
     assert reverse("trophies:category_set_aside", args=[jury.pk, third.pk]) in page
+
+
+def test_the_status_writer_rechecks_who_may_move_the_jury(world):
+    """jury_set_status applies the rule the buttons come from: a juror, or another
+    département's coordinator, cannot close the vote even by calling the service."""
+    from curiouslab.errors import DomainError
+    from trophies import services
+
+    jury, seats, _finalists, _criteria = ready_jury(world.a.cohort, jurors=1, finalists=2)
+    for actor in (seats[0].user, world.b.people["coordinator"]):
+        with pytest.raises(DomainError, match="pas le droit"):
+            services.jury_set_status(jury=jury, status=JuryStatus.CLOSED, actor=actor)
+    assert Jury.objects.get(pk=jury.pk).status == JuryStatus.OPEN
+    services.jury_set_status(
+        jury=jury, status=JuryStatus.CLOSED, actor=world.a.people["coordinator"]
+    )
+    assert Jury.objects.get(pk=jury.pk).status == JuryStatus.CLOSED

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from curiouslab.accounts.models import AuditLogEntry
+from curiouslab.accounts.models import AuditLogEntry, Role
+from tests.factories import member as role_member
 from tests.trophies.factories import ready_jury
 from trophies.models import Score
 
@@ -101,7 +102,8 @@ def test_concurrent_changes_by_one_juror_keep_an_exact_audit_trail(transactional
     # (no mark in the log), the final marks are logged when the vote closes.
     assert [e.action for e in entries] == ["score.create"] + ["score.update"] * 5
     assert all(e.after == {"criterion": criterion.pk} and e.before is None for e in entries)
-    services.jury_set_status(jury=jury, status="closed", actor=member.user)
+    coordinator = role_member(Role.COORDINATOR, jury.cohort.programme.organisation)
+    services.jury_set_status(jury=jury, status="closed", actor=coordinator)
     sealed = AuditLogEntry.objects.get(action="jury.marks")
     assert sealed.after["marks"] == [
         {"finalist": finalist.pk, "criterion": criterion.pk, "value": score.value, "comment": ""}
