@@ -90,6 +90,7 @@ def _check_calendar(data: dict) -> None:
 
 
 def programme_update(*, programme: Programme, actor: User, data: dict) -> Programme:
+    require(actor, "cohorts.manage_programme", programme)
     if data["team_min_size"] > data["team_max_size"]:
         raise DomainError(_("The minimum team size cannot exceed the maximum."))
     with transaction.atomic():
@@ -140,6 +141,7 @@ def programme_create(*, organisation: Organisation, actor: User, data: dict) -> 
 
 
 def cohort_create(*, programme: Programme, actor: User, data: dict) -> Cohort:
+    require(actor, "cohorts.manage_programme", programme)
     _check_calendar(data)
     with transaction.atomic():
         if Cohort.objects.filter(programme=programme, year=data["year"]).exists():
@@ -156,6 +158,7 @@ def cohort_create(*, programme: Programme, actor: User, data: dict) -> Cohort:
 
 
 def cohort_update(*, cohort: Cohort, actor: User, data: dict) -> Cohort:
+    require(actor, "cohorts.manage_cohort", cohort)
     _check_calendar(data)
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
@@ -209,6 +212,7 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
     that a coordinator confirms (``copied_session_confirm``, ``copied_rule_confirm``).
     People's data (enrolments, teams, challenges, deliverables) is never copied; the team
     composition rule lives on the programme and carries over as it is."""
+    require(actor, "cohorts.manage_cohort", cohort)
     with transaction.atomic():
         source = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
         year = source.year + 1
@@ -277,6 +281,7 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
 def copied_session_confirm(*, draft: DraftSession, actor: User):
     """A session copied from last year becomes a session of the cohort (as planned then; the
     coordinator edits it like any other)."""
+    require(actor, "cohorts.manage_cohort", draft.cohort)
     with transaction.atomic():
         draft = (
             DraftSession.objects.select_for_update()
@@ -307,6 +312,7 @@ def copied_session_confirm(*, draft: DraftSession, actor: User):
 
 def copied_sessions_confirm_all(*, cohort: Cohort, actor: User) -> int:
     """Every session copied from last year joins the calendar, or none does."""
+    require(actor, "cohorts.manage_cohort", cohort)
     with transaction.atomic():
         drafts = list(DraftSession.objects.select_for_update().filter(cohort=cohort))
         for draft in drafts:
@@ -315,6 +321,7 @@ def copied_sessions_confirm_all(*, cohort: Cohort, actor: User) -> int:
 
 
 def copied_session_discard(*, draft: DraftSession, actor: User) -> None:
+    require(actor, "cohorts.manage_cohort", draft.cohort)
     with transaction.atomic():
         draft = (
             DraftSession.objects.select_for_update()
@@ -336,6 +343,7 @@ def copied_session_discard(*, draft: DraftSession, actor: User) -> None:
 
 def copied_rule_confirm(*, cohort: Cohort, actor: User) -> int:
     """The diploma attendance rule copied from last year applies to this cohort."""
+    require(actor, "cohorts.manage_cohort", cohort)
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
         rule = cohort.attendance_rule_to_confirm
@@ -352,6 +360,7 @@ def copied_rule_confirm(*, cohort: Cohort, actor: User) -> int:
 def milestone_save(
     *, cohort: Cohort, actor: User, data: dict, milestone: Milestone | None = None
 ) -> Milestone:
+    require(actor, "cohorts.manage_cohort", cohort)
     fields = ["kind", "name", "description", "deadline"]
     with transaction.atomic():
         if milestone is None:
@@ -380,6 +389,7 @@ def milestone_save(
 
 
 def cohort_challenge_add(*, cohort: Cohort, challenge: Challenge, actor: User) -> Challenge:
+    require(actor, "cohorts.manage_cohort", cohort)
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if challenge.cohort_id == cohort.pk:
@@ -406,6 +416,7 @@ def cohort_challenge_add(*, cohort: Cohort, challenge: Challenge, actor: User) -
 
 
 def cohort_challenge_remove(*, cohort: Cohort, challenge: Challenge, actor: User) -> Challenge:
+    require(actor, "cohorts.manage_cohort", cohort)
     with transaction.atomic():
         challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
         if challenge.cohort_id != cohort.pk:
@@ -479,6 +490,7 @@ def enrolment_request(
 def enrolment_update_disciplines(
     *, enrolment: SchoolEnrolment, actor: User, disciplines: list[str]
 ) -> SchoolEnrolment:
+    require(actor, "cohorts.manage_enrolment", enrolment)
     disciplines = clean_disciplines(disciplines)
     if not disciplines:
         raise DomainError(_("Name at least one discipline of your students."))
@@ -516,6 +528,7 @@ def enrolment_set_status(
 ) -> SchoolEnrolment:
     """The one writer of ``SchoolEnrolment.status`` (the coordinator decides), along
     ``ENROLMENT_TRANSITIONS``; ``at`` a past moment for the demo's history."""
+    require(actor, "cohorts.decide_enrolment", enrolment)
     allowed = ENROLMENT_TRANSITIONS
     with transaction.atomic():
         enrolment = (
@@ -569,6 +582,7 @@ def student_invite(
     level: str = "",
     language: str = "fr",
 ) -> Invitation:
+    require(actor, "cohorts.manage_enrolment", enrolment)
     if enrolment.status == SchoolEnrolment.Status.DECLINED:
         raise DomainError(_("This school's enrolment was declined."))
     known = _match_discipline(enrolment, discipline)
@@ -699,6 +713,7 @@ def student_import(
     *, enrolment: SchoolEnrolment, actor: User, rows: list[dict], language: str = "fr"
 ) -> int:
     """Invite every row, or nobody: a single problem refuses the whole import."""
+    require(actor, "cohorts.manage_enrolment", enrolment)
     if enrolment.status == SchoolEnrolment.Status.DECLINED:
         raise DomainError(_("This school's enrolment was declined."))
     checked = student_import_check(enrolment=enrolment, rows=rows)
@@ -769,6 +784,7 @@ def _add_member(team: Team, user: User) -> TeamMember:
 
 
 def team_create(*, cohort: Cohort, actor: User, name: str, members: list[User]) -> Team:
+    require(actor, "cohorts.manage_cohort", cohort)
     name = name.strip()
     if not name:
         raise DomainError(_("Give the team a name."))
@@ -929,6 +945,7 @@ def teams_create_from_proposal(
     *, cohort: Cohort, actor: User, groups: list[tuple[str, list[User]]]
 ) -> list[Team]:
     """Save an edited proposal: all the teams, or none."""
+    require(actor, "cohorts.manage_cohort", cohort)
     with transaction.atomic():
         return [team_create(cohort=cohort, actor=actor, name=n, members=m) for n, m in groups if m]
 
@@ -967,6 +984,7 @@ def scenario_save(
     """One of the team's scenarios for its challenge, until the end of kickoff day: a new
     possible when ``scenario`` is None, otherwise that one updated. The municipality hears
     when a new one is in."""
+    require(actor, "cohorts.work_on_team", team)
     text = text.strip()
     title = title.strip()
     if not text:
@@ -1024,6 +1042,7 @@ def scenario_save(
 def scenario_select(*, scenario: KickoffScenario, actor: User) -> KickoffScenario:
     """The municipality picks a scenario: recorded, notified, and the team is bound to the
     challenge for the year."""
+    require(actor, "cohorts.select_scenario", scenario)
     with transaction.atomic():
         scenario = (
             KickoffScenario.objects.select_for_update()
@@ -1096,6 +1115,7 @@ def deliverable_submit(
 ) -> DeliverableVersion:
     """A new version of the team's deliverable; earlier versions are kept. Refused after the
     deadline unless the coordinator extended it for this team."""
+    require(actor, "cohorts.work_on_team", team)
     links = links or []
     files = files or []
     if not files and not links:
@@ -1146,6 +1166,7 @@ def deliverable_submit(
 def extension_grant(
     *, team: Team, milestone: Milestone, actor: User, until: datetime.datetime, reason: str = ""
 ) -> DeadlineExtension:
+    require(actor, "cohorts.grant_extension", team)
     if milestone.cohort_id != team.cohort_id:
         raise DomainError(_("This milestone belongs to another cohort."))
     if until <= milestone.deadline:
@@ -1180,6 +1201,7 @@ def extension_grant(
 
 
 def version_comment_add(*, version: DeliverableVersion, actor: User, text: str) -> VersionComment:
+    require(actor, "cohorts.comment_deliverable", version.deliverable.team)
     text = text.strip()
     if not text:
         raise DomainError(_("Write a comment."))

@@ -234,6 +234,8 @@ def documents_issue(
     """Create one pending document for each eligible recipient without a live one, and
     queue their rendering after commit (``dispatch=False``: the caller renders them, as the
     demo seed does). Issuing again creates only what is missing."""
+    if actor is not None:  # None: the platform itself (a task, the demo)
+        require(actor, "documents.manage_documents", cohort)
     if kind not in DocumentKind.values:
         raise DomainError(_("Unknown kind of document."))
     with transaction.atomic():
@@ -667,6 +669,7 @@ def _requeue(condition: Q) -> int:
 
 # --- Delivery --------------------------------------------------------------------------------
 def documents_email_queue(*, cohort: Cohort, actor: User) -> None:
+    require(actor, "documents.manage_documents", cohort)
     with transaction.atomic():
         audit_log(
             actor=actor,
@@ -713,6 +716,7 @@ def documents_email_send(*, cohort_id: int) -> int:
 
 
 def archive_request(*, cohort: Cohort, actor: User) -> DocumentArchive:
+    require(actor, "documents.manage_documents", cohort)
     with transaction.atomic():
         archive = DocumentArchive.objects.create(cohort=cohort, requested_by=actor)
         audit_log(
@@ -843,6 +847,7 @@ def template_check(*, programme: Programme, kind: str, language: str, html: str,
 def template_save(
     *, programme: Programme, kind: str, language: str, html: str, css: str, actor: User
 ) -> DocumentTemplate:
+    require(actor, "documents.manage_documents", programme)
     template_check(programme=programme, kind=kind, language=language, html=html, css=css)
     with transaction.atomic():
         obj, created = DocumentTemplate.objects.select_for_update().get_or_create(
@@ -864,6 +869,7 @@ def template_save(
 
 
 def template_reset(*, programme: Programme, kind: str, language: str, actor: User) -> None:
+    require(actor, "documents.manage_documents", programme)
     with transaction.atomic():
         obj = DocumentTemplate.objects.filter(
             programme=programme, kind=kind, language=language
@@ -880,6 +886,7 @@ def template_reset(*, programme: Programme, kind: str, language: str, actor: Use
 
 
 def branding_save(*, branding: DocumentBranding, actor: User) -> DocumentBranding:
+    require(actor, "documents.manage_documents", branding.programme)
     with transaction.atomic():
         branding.save()
         audit_log(

@@ -146,11 +146,14 @@ def jury_create(
     return jury
 
 
-def _lock_for_setup(jury: Jury) -> Jury:
+def _lock_for_setup(jury: Jury, actor: User) -> Jury:
+    """The jury, locked, still in set-up, and ``actor`` one who may change it (the rule of the
+    set-up pages, re-checked under the lock)."""
     locked = Jury.objects.select_for_update().get(pk=jury.pk)
     if locked.status != JuryStatus.SETUP:
         raise DomainError(_("The jury can only be changed before voting opens."))
     locked.cohort = jury.cohort
+    require(actor, "trophies.change_jury", locked)
     return locked
 
 
@@ -170,7 +173,7 @@ def jury_update(
     if data["chair"] is None:
         data["chair"] = jury.chair or actor
     with transaction.atomic():
-        locked = _lock_for_setup(jury)
+        locked = _lock_for_setup(jury, actor)
         before = snapshot(locked, JURY_FIELDS)
         for name, value in data.items():
             setattr(locked, name, value)
@@ -192,7 +195,7 @@ def juror_invite(*, jury: Jury, email: str, name: str = "", actor: User) -> Jury
     email = email.strip().lower()
     organisation = jury.cohort.programme.organisation
     with transaction.atomic():
-        locked = _lock_for_setup(jury)
+        locked = _lock_for_setup(jury, actor)
         if locked.members.filter(email__iexact=email).exists():
             raise DomainError(_("This person is already on the jury."))
         user = User.objects.filter(email__iexact=email).first()
@@ -246,7 +249,7 @@ def jury_members_link(*, user: User) -> int:
 def juror_remove(*, member: JuryMember, actor: User) -> None:
     jury = member.jury
     with transaction.atomic():
-        _lock_for_setup(jury)
+        _lock_for_setup(jury, actor)
         audit_log(
             actor=actor,
             action="jury.juror_remove",
@@ -261,7 +264,7 @@ def finalist_add(*, jury: Jury, team: Team, actor: User) -> Finalist:
     if team.cohort_id != jury.cohort_id:
         raise DomainError(_("This team is not in the jury's cohort."))
     with transaction.atomic():
-        locked = _lock_for_setup(jury)
+        locked = _lock_for_setup(jury, actor)
         if locked.finalists.filter(team=team).exists():
             raise DomainError(_("This team is already a finalist."))
         order = locked.finalists.count() + 1
@@ -281,7 +284,7 @@ def finalist_add(*, jury: Jury, team: Team, actor: User) -> Finalist:
 def finalist_remove(*, finalist: Finalist, actor: User) -> None:
     jury = finalist.jury
     with transaction.atomic():
-        _lock_for_setup(jury)
+        _lock_for_setup(jury, actor)
         audit_log(
             actor=actor,
             action="jury.finalist_remove",
@@ -304,7 +307,7 @@ def criterion_add(
     if weight < 1:
         raise DomainError(_("A weight is at least 1."))
     with transaction.atomic():
-        locked = _lock_for_setup(jury)
+        locked = _lock_for_setup(jury, actor)
         if locked.criteria.filter(name__iexact=name).exists():
             raise DomainError(_("A criterion of this name already exists."))
         criterion = Criterion.objects.create(
@@ -328,7 +331,7 @@ def criterion_add(
 def criterion_remove(*, criterion: Criterion, actor: User) -> None:
     jury = criterion.jury
     with transaction.atomic():
-        _lock_for_setup(jury)
+        _lock_for_setup(jury, actor)
         audit_log(
             actor=actor,
             action="jury.criterion_remove",
@@ -357,7 +360,7 @@ def category_add(
     if basis != AwardCategory.Basis.CRITERION:
         criterion = None
     with transaction.atomic():
-        locked = _lock_for_setup(jury)
+        locked = _lock_for_setup(jury, actor)
         if locked.categories.filter(name__iexact=name).exists():
             raise DomainError(_("An award category of this name already exists."))
         category = AwardCategory.objects.create(
@@ -376,7 +379,7 @@ def category_add(
 def category_remove(*, category: AwardCategory, actor: User) -> None:
     jury = category.jury
     with transaction.atomic():
-        _lock_for_setup(jury)
+        _lock_for_setup(jury, actor)
         audit_log(
             actor=actor,
             action="jury.category_remove",

@@ -277,3 +277,18 @@ def test_jury_update_takes_the_settings_only_never_the_status(world):
         10,
         JuryStatus.SETUP,
     )
+
+
+def test_setup_services_recheck_the_coordinators_right_under_the_lock(world):
+    """Adding a juror or removing a criterion through the service, as the other département's
+    coordinator or as a juror: refused, and the jury is as it was."""
+    from curiouslab.errors import DomainError
+
+    jury, seats, _finalists, criteria = ready_jury(world.a.cohort, status=JuryStatus.SETUP)
+    for actor in (world.b.people["coordinator"], seats[0].user):
+        with pytest.raises(DomainError, match="pas le droit"):
+            services.juror_invite(jury=jury, email="intrus@example.org", actor=actor)
+        with pytest.raises(DomainError, match="pas le droit"):
+            services.criterion_remove(criterion=criteria[0], actor=actor)
+    assert not JuryMember.objects.filter(email="intrus@example.org").exists()
+    assert Criterion.objects.filter(pk=criteria[0].pk).exists()
