@@ -12,11 +12,7 @@ from django.views.decorators.http import require_POST
 
 from challenges.models import Challenge, ChallengeStatus
 from cohorts import selectors, services
-from cohorts.views.common import (
-    managed_cohort,
-    page_of,
-    refused,
-)
+from cohorts.views.common import managed_cohort, page_of, refused
 from curiouslab.errors import DomainError
 
 

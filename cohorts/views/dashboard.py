@@ -11,14 +11,8 @@ from django.utils.translation import gettext as _
 
 from cohorts import exports, selectors
 from cohorts.charts import bar_chart, stacked_bar_chart
-from cohorts.models import (
-    Milestone,
-)
-from cohorts.views.common import (
-    managed_cohort,
-    page_of,
-    require_role,
-)
+from cohorts.models import Milestone
+from cohorts.views.common import managed_cohort, page_of, require_role
 from curiouslab.accounts.models import Role
 from curiouslab.downloads import serve_bytes
 from curiouslab.panels import render_panels

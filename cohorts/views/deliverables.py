@@ -12,16 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts import forms, selectors, services
-from cohorts.models import (
-    DeliverableFile,
-    DeliverableVersion,
-    Milestone,
-    ScenarioFile,
-)
-from cohorts.views.common import (
-    refused,
-    visible_team,
-)
+from cohorts.models import DeliverableFile, DeliverableVersion, Milestone, ScenarioFile
+from cohorts.views.common import refused, visible_team
 from curiouslab.downloads import serve_stored_file
 from curiouslab.errors import DomainError
 

@@ -17,15 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts import forms, selectors, services
-from cohorts.models import (
-    SchoolEnrolment,
-)
-from cohorts.views.common import (
-    managed_cohort,
-    page_of,
-    refused,
-    require_role,
-)
+from cohorts.models import SchoolEnrolment
+from cohorts.views.common import managed_cohort, page_of, refused, require_role
 from curiouslab.accounts.models import Invitation, Organisation, Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.downloads import serve_bytes

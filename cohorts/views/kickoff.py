@@ -11,14 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts import forms, selectors, services
-from cohorts.models import (
-    KickoffScenario,
-)
-from cohorts.views.common import (
-    page_of,
-    refused,
-    visible_team,
-)
+from cohorts.models import KickoffScenario
+from cohorts.views.common import page_of, refused, visible_team
 from curiouslab.errors import DomainError
 from curiouslab.french import de
 

@@ -15,16 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts import forms, selectors, services
-from cohorts.models import (
-    Milestone,
-    SchoolEnrolment,
-)
-from cohorts.views.common import (
-    managed_cohort,
-    page_of,
-    refused,
-    require_role,
-)
+from cohorts.models import Milestone, SchoolEnrolment
+from cohorts.views.common import managed_cohort, page_of, refused, require_role
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError

@@ -17,21 +17,9 @@ from django.views.decorators.http import require_POST
 from challenges.models import Challenge
 from cohorts import forms, selectors, services
 from cohorts.composition import check_members, team_composition
-from cohorts.models import (
-    CoachAssignment,
-    Cohort,
-    KickoffScenario,
-    Team,
-    TeamMember,
-)
+from cohorts.models import CoachAssignment, Cohort, KickoffScenario, Team, TeamMember
 from cohorts.proposal import Candidate, propose
-from cohorts.views.common import (
-    managed_cohort,
-    managed_team,
-    page_of,
-    refused,
-    visible_team,
-)
+from cohorts.views.common import managed_cohort, managed_team, page_of, refused, visible_team
 from curiouslab.accounts.models import Membership, User
 from curiouslab.errors import DomainError
 

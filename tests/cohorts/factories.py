@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from challenges.models import ChallengeStatus
 from cohorts.models import (
-    CoachAssignment,
     Deliverable,
     DeliverableFile,
     DeliverableVersion,
@@ -20,12 +19,11 @@ from cohorts.models import (
     Milestone,
     ScenarioFile,
     SchoolEnrolment,
-    Team,
-    TeamMember,
 )
-from curiouslab.accounts.models import Membership, OrganisationKind, Role
+from curiouslab.accounts.models import OrganisationKind, Role
 from tests.challenges.factories import ChallengeFactory
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, TeamFactory, UserFactory
+from tests.sessions.factories import CoachAssignmentFactory, TeamMemberFactory
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -65,20 +63,18 @@ def enrol(cohort, school_org, *, disciplines=("ingénierie", "commerce", "design
 
 def student(school_org, discipline="ingénierie", **user_kw):
     user = UserFactory(**user_kw)
-    Membership.objects.create(
-        user=user, organisation=school_org, role=Role.STUDENT, discipline=discipline
-    )
+    MembershipFactory(user=user, organisation=school_org, role=Role.STUDENT, discipline=discipline)
     return user
 
 
 def add_member(team, user, school_org, discipline="ingénierie"):
-    return TeamMember.objects.create(
+    return TeamMemberFactory(
         team=team, cohort=team.cohort, user=user, school=school_org, discipline=discipline
     )
 
 
 def team(cohort, name="Les Défricheurs", **kw):
-    return Team.objects.create(cohort=cohort, name=name, **kw)
+    return TeamFactory(cohort=cohort, name=name, **kw)
 
 
 def milestone(cohort, *, days=10, kind=Milestone.Kind.PROTOTYPE, name="Prototype"):
@@ -116,7 +112,7 @@ def scenario(team_obj, challenge_obj, text="Un marché couvert ouvert le soir.")
 
 
 def coach(team_obj, user):
-    return CoachAssignment.objects.create(team=team_obj, coach=user)
+    return CoachAssignmentFactory(team=team_obj, coach=user)
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
