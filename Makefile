@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: demo demo-env test install install-dev messages lint lock serve worker clean
+.PHONY: demo demo-env test install install-dev messages lint lock clean
 
 # The demo's links (invitations, QR codes, PDFs' verification addresses, e-mails) point at the
 # address it serves: `make demo PORT=8001 HOST=lab.local` sets SITE_URL to http://lab.local:8001

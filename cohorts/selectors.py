@@ -139,12 +139,6 @@ def deliverable_versions_visible_to(user) -> QuerySet[DeliverableVersion]:
     return DeliverableVersion.objects.filter(deliverable__team__in=teams_visible_to(user))
 
 
-def challenges_of_municipality_in_cohorts(user) -> QuerySet[Challenge]:
-    return Challenge.objects.filter(
-        municipality_id__in=roles_for(user).orgs(Role.MUNICIPAL_STAFF), cohort__isnull=False
-    ).select_related("cohort", "municipality")
-
-
 def cohort_students(cohort: Cohort) -> QuerySet[Membership]:
     """Student memberships of the schools approved in ``cohort``."""
     return Membership.objects.active().filter(
@@ -176,10 +170,6 @@ def teams_with_composition(cohort: Cohort) -> QuerySet[Team]:
         )
         .order_by("name")
     )
-
-
-def deliverable_for(team: Team, milestone) -> Deliverable | None:
-    return Deliverable.objects.filter(team=team, milestone=milestone).first()
 
 
 def _composition_met(programme: Programme) -> Q:

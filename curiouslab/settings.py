@@ -298,7 +298,8 @@ ACCOUNT_RATE_LIMITS = {
 # the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
-# Sign-up is closed: people join through an invitation (curiouslab.accounts.invitations).
+# Sign-up is closed: people join through an invitation (curiouslab.accounts.services:
+# invitation_create, invitation_accept).
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Curious Lab"

@@ -218,10 +218,6 @@ class Document(models.Model):
         return d.get("recipient_name") or d.get("team") or d.get("commune") or ""
 
     @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    @property
     def filename(self) -> str:
         return f"{self.kind}-{self.verification_code}.pdf"
 
