@@ -467,7 +467,7 @@ def challenge_record_outcome(
 
 
 @transaction.atomic
-def comment_create(*, challenge: Challenge, actor: User, body: str) -> ChallengeComment:
+def challenge_comment_add(*, challenge: Challenge, actor: User, body: str) -> ChallengeComment:
     """A message in the thread; the other side is told by e-mail."""
     challenge = Challenge.objects.select_related("programme", "municipality").get(pk=challenge.pk)
     staff, coordinator = (

@@ -326,7 +326,7 @@ def comment_add(request, pk: int):
         messages.error(request, _("The comment is empty or too long."))
         return redirect("challenges:detail", pk=challenge.pk)
     try:
-        services.comment_create(
+        services.challenge_comment_add(
             challenge=challenge, actor=request.user, body=form.cleaned_data["body"]
         )
     except DomainError as exc:

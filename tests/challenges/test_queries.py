@@ -71,10 +71,10 @@ def test_review_page_query_count_does_not_grow_with_history(
     challenge = submitted(**on_side(world.a))
     client = login(coordinator)
     url = reverse("challenges:detail", kwargs={"pk": challenge.pk})
-    services.comment_create(challenge=challenge, actor=staff, body="Bonjour")
+    services.challenge_comment_add(challenge=challenge, actor=staff, body="Bonjour")
     once = _count(client, url)
     for i in range(10):
-        services.comment_create(challenge=challenge, actor=staff, body=f"Message {i}")
+        services.challenge_comment_add(challenge=challenge, actor=staff, body=f"Message {i}")
         services.challenge_update(challenge=challenge, actor=staff, data={"levers": f"Levier {i}"})
     with django_assert_num_queries(once):
         client.get(url)

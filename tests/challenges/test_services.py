@@ -246,14 +246,16 @@ def test_comment_from_the_coordinator_is_mailed_to_the_municipality(
     pending, coordinator, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        comment = services.comment_create(challenge=pending, actor=coordinator, body="Une idée ?")
+        comment = services.challenge_comment_add(
+            challenge=pending, actor=coordinator, body="Une idée ?"
+        )
     assert comment.from_coordinator
     assert [m.to for m in mailoutbox] == [[staff.email]]
 
 
 def test_comment_on_a_draft_is_refused(draft, staff):
     with pytest.raises(DomainError):
-        services.comment_create(challenge=draft, actor=staff, body="Bonjour")
+        services.challenge_comment_add(challenge=draft, actor=staff, body="Bonjour")
 
 
 @pytest.mark.parametrize(

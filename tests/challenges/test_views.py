@@ -100,7 +100,7 @@ def test_challenge_create_for_another_programme_is_refused(world, login, staff):
 def test_script_payload_is_escaped_on_every_page(world, login, staff, coordinator):
     payload = "<script>alert('x')</script>"
     challenge = submitted(**on_side(world.a), title=f"Défi {payload}", stakes=payload)
-    services.comment_create(challenge=challenge, actor=staff, body=payload)
+    services.challenge_comment_add(challenge=challenge, actor=staff, body=payload)
     for user, url in [
         (staff, reverse("challenges:detail", kwargs={"pk": challenge.pk})),
         (staff, reverse("challenges:list")),
@@ -200,7 +200,7 @@ def test_challenge_detail_by_persona(world, login, persona, draft_status, submit
 
 def test_review_page_shows_history_comments_and_decision_buttons(world, login, staff, coordinator):
     challenge = submitted(**on_side(world.a))
-    services.comment_create(challenge=challenge, actor=staff, body="Nous avons des photos.")
+    services.challenge_comment_add(challenge=challenge, actor=staff, body="Nous avons des photos.")
     html = (
         login(coordinator)
         .get(reverse("challenges:detail", kwargs={"pk": challenge.pk}))
