@@ -93,6 +93,35 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def _watched_page(context):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors
+    return page
+
+
+@pytest.fixture
+def phone(browser, live_server, page_audit):
+    """A page in a phone-sized, touch-enabled context (a juror scoring, a roll call taken in
+    the room, a coordinator between two rooms), audited like ``page``."""
+    cache.clear()
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="fr-FR",
+    )
+    context.set_default_timeout(10_000)
+    page = _watched_page(context)
+    yield page
+    page_audit.capture(page)
+    context.close()
+    cache.clear()
+
+
 @pytest.fixture
 def page(browser, live_server, page_audit):
     cache.clear()
@@ -100,11 +129,7 @@ def page(browser, live_server, page_audit):
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="fr-FR"
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
+    page = _watched_page(context)
     yield page
     page_audit.capture(page)
     context.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 
 from curiouslab.accounts.models import Membership, OrganisationKind, Role
 from tests.e2e.conftest import sign_in, verified
@@ -23,28 +22,6 @@ from trophies.models import AwardCategory, ConflictDeclaration, Jury, JuryStatus
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    """A page in a phone-sized, touch-enabled context (the juror's usual device)."""
-    cache.clear()
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        locale="fr-FR",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
-    yield page
-    context.close()
-    cache.clear()
 
 
 @pytest.fixture

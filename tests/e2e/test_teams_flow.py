@@ -71,26 +71,16 @@ def test_coordinator_forms_teams_from_the_proposal(page, cohort_to_form):
     assert not TeamMember.objects.filter(user=first).exists()
 
 
-def test_a_refused_team_name_keeps_what_was_typed_on_a_phone(
-    browser, live_server, cohort_to_form, page_audit
-):
+def test_a_refused_team_name_keeps_what_was_typed_on_a_phone(phone, cohort_to_form):
     cohort, coordinator, _ = cohort_to_form
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="fr-FR"
-    )
-    phone = context.new_page()
-    try:
-        sign_in_home(phone, coordinator.email)
-        _open_proposal(phone, cohort)
-        name = phone.get_by_label("Nom de l'équipe").first
-        name.fill("x" * 121)  # the field's maxlength stops at 120: the server checks too
-        expect(name).to_have_value("x" * 120)
-        phone.evaluate("document.querySelector('[name=team-0-name]').removeAttribute('maxlength')")
-        name.fill("x" * 121)
-        phone.get_by_role("button", name="Créer ces équipes").click()
-        expect(phone.get_by_role("alert")).to_contain_text("120 caractères au plus")
-        expect(phone.get_by_label("Nom de l'équipe").first).to_have_value("x" * 121)
-        assert not Team.objects.exists()
-        page_audit.capture(phone)
-    finally:
-        context.close()
+    sign_in_home(phone, coordinator.email)
+    _open_proposal(phone, cohort)
+    name = phone.get_by_label("Nom de l'équipe").first
+    name.fill("x" * 121)  # the field's maxlength stops at 120: the server checks too
+    expect(name).to_have_value("x" * 120)
+    phone.evaluate("document.querySelector('[name=team-0-name]').removeAttribute('maxlength')")
+    name.fill("x" * 121)
+    phone.get_by_role("button", name="Créer ces équipes").click()
+    expect(phone.get_by_role("alert")).to_contain_text("120 caractères au plus")
+    expect(phone.get_by_label("Nom de l'équipe").first).to_have_value("x" * 121)
+    assert not Team.objects.exists()
