@@ -53,3 +53,10 @@ def refused(request, exc: DomainError, to: str):
 
 def page_of(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def posted_pk(value: str | None) -> int:
+    """The id a form posted (a select's value), or 0 (no row has it) when it is not one: not
+    ASCII digits, or longer than any id (a 5,000-digit number is not converted)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0

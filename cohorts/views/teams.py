@@ -19,7 +19,14 @@ from cohorts import forms, selectors, services
 from cohorts.composition import check_members, team_composition
 from cohorts.models import CoachAssignment, Cohort, KickoffScenario, Team, TeamMember
 from cohorts.proposal import Candidate, propose
-from cohorts.views.common import managed_cohort, managed_team, page_of, refused, visible_team
+from cohorts.views.common import (
+    managed_cohort,
+    managed_team,
+    page_of,
+    posted_pk,
+    refused,
+    visible_team,
+)
 from curiouslab.accounts.models import Membership, User
 from curiouslab.errors import DomainError
 
@@ -236,7 +243,7 @@ def team_detail(request, pk: int):
 @require_POST
 def team_member_add(request, pk: int):
     team = managed_team(request, pk)
-    user = User.objects.filter(pk=request.POST.get("membership") or 0).first()
+    user = User.objects.filter(pk=posted_pk(request.POST.get("membership"))).first()
     try:
         if user is None:
             raise DomainError(_("Choose a student."))
@@ -287,9 +294,7 @@ def team_challenge(request, pk: int):
     raw = request.POST.get("challenge") or ""
     challenge = None
     if raw:
-        challenge = Challenge.objects.filter(
-            cohort_id=team.cohort_id, pk=raw if raw.isdigit() else 0
-        ).first()
+        challenge = Challenge.objects.filter(cohort_id=team.cohort_id, pk=posted_pk(raw)).first()
     try:
         if raw and challenge is None:
             raise DomainError(_("This challenge is not in the team's cohort."))
@@ -304,8 +309,7 @@ def team_challenge(request, pk: int):
 @require_POST
 def team_coach(request, pk: int):
     team = managed_team(request, pk)
-    raw = request.POST.get("coach") or "0"
-    coach = User.objects.filter(pk=raw if raw.isdigit() else 0).first()
+    coach = User.objects.filter(pk=posted_pk(request.POST.get("coach"))).first()
     try:
         if coach is None:
             raise DomainError(_("Choose a coach."))

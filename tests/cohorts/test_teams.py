@@ -185,3 +185,17 @@ def test_team_services_recheck_the_actors_right_under_the_lock(setup, login):
     services.team_set_status(team=setup.team, actor=setup.coordinator, status=Team.Status.CONFIRMED)
     page = login(setup.coordinator).get(f"/cohorts/teams/{setup.team.pk}/").content.decode()
     assert "Ajouter à l'équipe" not in page and "Rouvrir l'équipe" in page
+
+
+@pytest.mark.parametrize(
+    "field,url", [("challenge", "challenge"), ("coach", "coach"), ("membership", "members")]
+)
+def test_a_posted_id_too_long_to_be_one_is_refused_not_a_500(setup, login, field, url):
+    """A 5,000-digit number in a select's value (the fuzz test found it) is no row: the page
+    answers with its refusal, and the team is unchanged."""
+    response = login(setup.coordinator).post(
+        f"/cohorts/teams/{setup.team.pk}/{url}/", {field: "9" * 5000}
+    )
+    assert response.status_code == 302
+    team = Team.objects.get(pk=setup.team.pk)
+    assert team.challenge_id == setup.challenge.pk and team.members.count() == 1
