@@ -235,14 +235,10 @@ def joinable_cohorts(user) -> QuerySet[Cohort]:
     schools = roles_for(user).orgs(Role.SCHOOL_REFERENT)
     if not schools:
         return Cohort.objects.none()
-    territories = Organisation.objects.filter(id__in=schools).values("territory_id")
     return (
-        Cohort.objects.filter(
-            programme__organisation_id__in=territories,
-            working_ends__gte=timezone.localdate(),
-        )
+        cohorts_open_to_schools_of(user)
+        .filter(working_ends__gte=timezone.localdate())
         .exclude(enrolments__school_id__in=schools)
-        .select_related("programme")
     )
 
 
@@ -387,17 +383,21 @@ def team_milestone_rows(team: Team, milestones) -> list[dict]:
     rows = []
     for m in milestones:
         ext = extensions.get(m.pk)
-        deadline = max(m.deadline, ext.until) if ext else m.deadline
         rows.append(
             {
                 "milestone": m,
                 "deliverable": deliverables.get(m.pk),
                 "extension": ext,
-                "open": now <= deadline,
+                "open": now <= deadline_with(m, ext),
                 "state": deliverable_state(deliverables.get(m.pk), m, now),
             }
         )
     return rows
+
+
+def deadline_with(milestone: Milestone, extension: DeadlineExtension | None) -> datetime.datetime:
+    """The deadline that applies to a team: the milestone's, or its extension when later."""
+    return max(milestone.deadline, extension.until) if extension else milestone.deadline
 
 
 def team_deadline(
@@ -405,7 +405,7 @@ def team_deadline(
 ) -> tuple[DeadlineExtension | None, datetime.datetime]:
     """The team's extension for ``milestone`` (or None) and the deadline that applies."""
     extension = DeadlineExtension.objects.filter(team=team, milestone=milestone).first()
-    return extension, max(milestone.deadline, extension.until) if extension else milestone.deadline
+    return extension, deadline_with(milestone, extension)
 
 
 def challenges_with_scenarios_for(user) -> QuerySet[Challenge]:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ChallengeStatus
-from cohorts import uploads
+from cohorts import selectors, uploads
 from cohorts.composition import check_members
 from cohorts.enums import EnrolmentStatus, TeamStatus
 from cohorts.models import (
@@ -529,7 +529,6 @@ def enrolment_set_status(
     """The one writer of ``SchoolEnrolment.status`` (the coordinator decides), along
     ``ENROLMENT_TRANSITIONS``; ``at`` a past moment for the demo's history."""
     require(actor, "cohorts.decide_enrolment", enrolment)
-    allowed = ENROLMENT_TRANSITIONS
     with transaction.atomic():
         enrolment = (
             SchoolEnrolment.objects.select_for_update()
@@ -538,7 +537,7 @@ def enrolment_set_status(
         )
         if enrolment.status == status:
             return enrolment
-        if status not in allowed[enrolment.status]:
+        if status not in ENROLMENT_TRANSITIONS[enrolment.status]:
             raise DomainError(_("This enrolment can no longer be changed this way."))
         before = enrolment.status
         enrolment.status = status
@@ -1085,11 +1084,6 @@ def scenario_select(*, scenario: KickoffScenario, actor: User) -> KickoffScenari
 # --- Deliverables -----------------------------------------------------------------------------
 
 
-def deadline_for(*, team: Team, milestone: Milestone) -> datetime.datetime:
-    extension = DeadlineExtension.objects.filter(team=team, milestone=milestone).first()
-    return max(milestone.deadline, extension.until) if extension else milestone.deadline
-
-
 def clean_links(raw: str) -> list[str]:
     links = []
     for line in raw.splitlines():
@@ -1124,7 +1118,7 @@ def deliverable_submit(
         raise DomainError(_("This milestone belongs to another cohort."))
     with transaction.atomic():
         team = _lock_team(team)
-        if timezone.now() > deadline_for(team=team, milestone=milestone):
+        if timezone.now() > selectors.team_deadline(team, milestone)[1]:
             raise DomainError(
                 _("The deadline of “%(m)s” has passed: the deliverable is frozen.")
                 % {"m": milestone.name}
