@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "territories",
     "curiouslab.accounts",
     "challenges",
     "cohorts",
@@ -453,4 +454,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
+# Who publishes the platform and answers about accessibility and personal data (the
+# accessibility statement and the privacy notices print them).
+PUBLISHER_NAME = env_str("PUBLISHER_NAME", "Curious Lab")
+ACCESSIBILITY_CONTACT_EMAIL = env_str(
+    "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@curiouslab.example.org"
+)
 ADMINS = [("Curious Lab", a) for a in env_list("ADMIN_EMAILS", [])]

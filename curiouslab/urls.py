@@ -15,9 +15,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", project_views.healthz, name="healthz"),
+    path("accessibilite/", project_views.accessibility_statement, name="accessibility"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("curiouslab.accounts.urls")),
+    path("territoires/", include("territories.urls")),
     path("challenges/", include("challenges.urls")),
     path("cohorts/", include("cohorts.urls")),
     path("sessions/", include("sessions.urls")),

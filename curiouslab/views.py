@@ -1,7 +1,9 @@
-"""Project-level views: health check and the styled error pages."""
+"""Project-level views: health check, the accessibility statement and the styled error
+pages."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 import uuid
@@ -13,6 +15,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from kombu import Connection
+
+from curiouslab.site import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,23 @@ def _check_broker() -> None:
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+# The day the accessibility statement was last drawn up (RGAA: the statement is dated).
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 12, 3)
+
+
+def accessibility_statement(request):
+    return render(
+        request,
+        "legal/accessibility.html",
+        {
+            "publisher": settings.PUBLISHER_NAME,
+            "site_url": absolute_url("/"),
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+        },
+    )
 
 
 @never_cache

@@ -182,6 +182,7 @@ def form_kwargs(cls, world, jury) -> dict:
         "teams": Team.objects.all(),
         "user": a.people["coordinator"],
         "limit": 3,
+        "territories": [a.departement],
     }
     params = inspect.signature(cls.__init__).parameters
     kwargs = {}

@@ -151,11 +151,11 @@ class UserAdmin(AuditedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ["name", "kind", "territory", "insee_code", "city", "created_at"]
+    list_display = ["name", "kind", "territory", "commune", "departement", "uai", "created_at"]
     list_filter = ["kind"]
-    search_fields = ["name", "slug", "insee_code", "city"]
-    list_select_related = ["territory"]
-    raw_id_fields = ["territory"]
+    search_fields = ["name", "slug", "commune__insee", "uai", "city"]
+    list_select_related = ["territory", "commune__departement", "departement"]
+    raw_id_fields = ["territory", "commune"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
 

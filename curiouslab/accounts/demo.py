@@ -1,10 +1,11 @@
-"""Demo seed of the shared core: the Hauts-de-Seine département, its communes and schools,
+"""Demo seed of the shared core: the geographic referential, the Hauts-de-Seine département, its communes and schools,
 one demo account per role."""
 
 from __future__ import annotations
 
 from curiouslab.accounts.models import Organisation, OrganisationKind, Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
+from territories.referential import load_referential
 
 COMMUNES = [
     ("Nanterre", "92050"),
@@ -17,9 +18,9 @@ COMMUNES = [
     ("Sceaux", "92071"),
 ]
 SCHOOLS = [
-    ("École d'ingénieurs Paris-Ouest", "0921234A", "Nanterre"),
-    ("École de commerce de La Défense", "0925678B", "Courbevoie"),
-    ("École de design de Boulogne", "0929012C", "Boulogne-Billancourt"),
+    ("École d'ingénieurs Paris-Ouest", "0921234S", "Nanterre"),
+    ("École de commerce de La Défense", "0925678X", "Courbevoie"),
+    ("École de design de Boulogne", "0929012W", "Boulogne-Billancourt"),
 ]
 DEMO_ACCOUNTS = [
     # email, first name, last name, role, organisation key
@@ -40,11 +41,13 @@ def _org(kind: str, name: str, slug: str, **extra) -> Organisation:
 
 
 def seed(ctx: DemoContext) -> None:
+    counts = load_referential()
+    ctx.say(f"the referential: {counts['communes']} communes from {counts['source']}")
     dep = _org(
         OrganisationKind.DEPARTEMENT,
         "Département des Hauts-de-Seine",
         "hauts-de-seine",
-        insee_code="92",
+        departement_id="92",
         city="Nanterre",
         website="https://www.hauts-de-seine.fr",
     )
@@ -55,7 +58,7 @@ def seed(ctx: DemoContext) -> None:
             OrganisationKind.MUNICIPALITY,
             f"Ville de {name}",
             slug,
-            insee_code=insee,
+            commune_id=insee,
             city=name,
             territory=dep,
         )
@@ -64,7 +67,7 @@ def seed(ctx: DemoContext) -> None:
             OrganisationKind.SCHOOL,
             name,
             f"ecole-{uai.lower()}",
-            insee_code=uai,
+            uai=uai,
             city=city,
             territory=dep,
         )

@@ -6,6 +6,8 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from curiouslab.accounts.models import Organisation, Role, User
+from curiouslab.accounts.selectors import territory_departement_codes
+from territories.forms import CommuneField
 
 
 class ProfileForm(forms.ModelForm):
@@ -35,6 +37,41 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class CommuneInvitationForm(forms.Form):
+    """Invite an agent of a commune of the coordinator's territory, picked from the referential;
+    the commune's organisation is created by its first invitation."""
+
+    territory = forms.ModelChoiceField(
+        label=_("Territory"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="fr"
+    )
+
+    def __init__(self, *args, territories, **kwargs):
+        super().__init__(*args, prefix="commune_invite", **kwargs)
+        self.fields["territory"].queryset = Organisation.objects.filter(
+            id__in=[t.id for t in territories]
+        )
+        if len(territories) == 1:
+            self.fields["territory"].widget = forms.HiddenInput()
+            self.fields["territory"].initial = territories[0].id
+        self.fields["commune"] = CommuneField(
+            label=_("Commune"), departements=territory_departement_codes(territories)
+        )
+        self.order_fields(["territory", "commune", "email", "first_name", "last_name", "language"])
+
+    def clean(self):
+        data = super().clean()
+        territory, commune = data.get("territory"), data.get("commune")
+        if territory and commune and commune.departement_id != territory.departement_id:
+            self.add_error("commune", _("This commune is not in the territory you chose."))
+        return data
 
 
 class AcceptInvitationForm(forms.Form):

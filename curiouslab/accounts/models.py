@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from curiouslab.accounts.enums import OrganisationKind, Role  # noqa: F401 -- the models' enumerations, importable from here too
+from territories.validators import validate_uai
 
 
 class UserManager(BaseUserManager):
@@ -72,11 +73,30 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    insee_code = models.CharField(
-        _("INSEE or UAI code"),
-        max_length=12,
+    # A municipality is its commune of the referential, a département its département; a
+    # school carries its UAI code. No organisation carries a code typed as free text.
+    commune = models.ForeignKey(
+        "territories.Commune",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("INSEE code of a municipality or département, UAI code of a school."),
+        related_name="organisations",
+        verbose_name=_("commune"),
+    )
+    departement = models.ForeignKey(
+        "territories.Departement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("département"),
+    )
+    uai = models.CharField(
+        _("UAI code"),
+        max_length=8,
+        blank=True,
+        validators=[validate_uai],
+        help_text=_("The school's code in the Répertoire national des établissements."),
     )
     city = models.CharField(_("city"), max_length=120, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -97,6 +117,15 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"])]
+        constraints = [
+            # One organisation per commune: inviting a commune's agent the second time joins
+            # the organisation the first invitation created.
+            models.UniqueConstraint(
+                fields=["commune"],
+                condition=models.Q(kind="municipality"),
+                name="organisation_one_per_commune",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from curiouslab.accounts.models import (
@@ -14,12 +14,14 @@ from curiouslab.accounts.models import (
     Invitation,
     Membership,
     Organisation,
+    OrganisationKind,
     Role,
     User,
 )
 from curiouslab.accounts.roles import forget_roles, roles_for
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
+from curiouslab.french import de
 from curiouslab.mail import Recipient, send_templated_mail
 from curiouslab.site import absolute_url
 
@@ -104,6 +106,56 @@ def invitation_create(
             },
         )
     return invitation
+
+
+def commune_organisation_name(commune) -> str:
+    """« Commune d'Antony », « Commune du Havre »: the name is French whoever invites."""
+    with translation.override("fr"):
+        return f"Commune {de(commune.name)}"
+
+
+def commune_invitation_create(
+    *, commune, territory: Organisation, email: str, invited_by: User, **details
+) -> Invitation:
+    """Invite an agent of a commune of ``territory`` (a coordinated organisation linked to the
+    referential). The commune's organisation is created by its first invitation, attached to
+    ``territory``; a commune already followed by another territory is refused. Nothing is
+    created when the invitation is refused."""
+    if territory.id not in roles_for(invited_by).orgs(Role.COORDINATOR) or (
+        commune.departement_id != territory.departement_id
+    ):
+        raise DomainError(_("This commune is not in a territory you coordinate."))
+    with transaction.atomic():
+        organisation, created = Organisation.objects.select_for_update().get_or_create(
+            kind=OrganisationKind.MUNICIPALITY,
+            commune=commune,
+            defaults={
+                "name": commune_organisation_name(commune),
+                "slug": f"commune-{commune.insee.lower()}",
+                "city": commune.name,
+                "territory": territory,
+            },
+        )
+        if not created and organisation.territory_id != territory.id:
+            raise DomainError(
+                _("%(commune)s is already followed by another territory.")
+                % {"commune": commune.name}
+            )
+        if created:
+            audit_log(
+                actor=invited_by,
+                action="organisation.create",
+                obj=organisation,
+                organisation=territory.id,
+                after={"commune": commune.insee, "name": organisation.name},
+            )
+        return invitation_create(
+            organisation=organisation,
+            role=Role.MUNICIPAL_STAFF,
+            email=email,
+            invited_by=invited_by,
+            **details,
+        )
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:

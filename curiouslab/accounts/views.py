@@ -11,11 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from curiouslab.accounts.forms import AcceptInvitationForm, InvitationForm, ProfileForm
+from curiouslab.accounts.forms import (
+    AcceptInvitationForm,
+    CommuneInvitationForm,
+    InvitationForm,
+    ProfileForm,
+)
 from curiouslab.accounts.models import AuditLogEntry, Invitation, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.rules import invitable_organisation_ids
+from curiouslab.accounts.selectors import territories_coordinated_by
 from curiouslab.accounts.services import (
+    commune_invitation_create,
     invitable_roles,
     invitation_accept,
     invitation_create,
@@ -57,35 +64,81 @@ def invitation_list(request):
     ):
         raise PermissionDenied
     organisations = Organisation.objects.filter(id__in=invitable_organisation_ids(request.user))
+    territories = territories_coordinated_by(request.user)
+    initial = {"language": request.LANGUAGE_CODE}
+    posted = request.POST if request.method == "POST" else None
+    commune_posted = posted is not None and "commune_invite-email" in posted
     form = InvitationForm(
-        request.POST or None,
-        organisations=organisations,
-        initial={"language": request.LANGUAGE_CODE},
+        None if commune_posted else posted, organisations=organisations, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation_create(
-                organisation=data["organisation"],
-                role=data["role"],
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                discipline=data["discipline"],
-                language=data["language"],
-                invited_by=request.user,
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+    commune_form = (
+        CommuneInvitationForm(
+            posted if commune_posted else None, territories=territories, initial=initial
+        )
+        if territories
+        else None
+    )
+    if posted is not None:
+        sent = (
+            _send_commune_invitation(request, commune_form)
+            if commune_posted
+            else _send_invitation(request, form)
+        )
+        if sent:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": sent})
             return redirect("accounts:invitation_list")
     invitations = _visible_invitations(request.user).select_related("organisation", "invited_by")
     page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "accounts/invitation_list.html", {"form": form, "page": page}, status=status
+        request,
+        "accounts/invitation_list.html",
+        {"form": form, "commune_form": commune_form, "page": page},
+        status=status,
     )
+
+
+def _send_invitation(request, form) -> str | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        invitation_create(
+            organisation=data["organisation"],
+            role=data["role"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            discipline=data["discipline"],
+            language=data["language"],
+            invited_by=request.user,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    return data["email"]
+
+
+def _send_commune_invitation(request, form) -> str | None:
+    if form is None:
+        raise PermissionDenied
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        commune_invitation_create(
+            commune=data["commune"],
+            territory=data["territory"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            language=data["language"],
+            invited_by=request.user,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    return data["email"]
 
 
 @login_required

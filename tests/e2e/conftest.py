@@ -213,10 +213,13 @@ _AXE_RUN = """([tags, rules]) => axe.run(document, {runOnly: {type: "tag", value
         nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + "  " + (n.failureSummary || "").split("\\n").slice(1, 2).join(""))})))"""
 
 
-def _axe_source() -> str:
-    import axe_playwright_python
+AXE_FILE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core from npm (vendor/README.md)
+# Every page audited in the run and its violations per viewport: printed as one table at the end.
+AUDITED: dict[str, dict[str, int]] = {}
 
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+def _axe_source() -> str:
+    return AXE_FILE.read_text()
 
 
 class PageAudit:
@@ -286,7 +289,10 @@ class PageAudit:
                         if problem not in problems:
                             problems.append(problem)
                     page.evaluate(axe)
-                    for violation in page.evaluate(_AXE_RUN, [AXE_TAGS, AXE_RULES]):
+                    violations = page.evaluate(_AXE_RUN, [AXE_TAGS, AXE_RULES])
+                    seen = AUDITED.setdefault(url.removeprefix(self.origin), {})
+                    seen[name] = max(seen.get(name, 0), len(violations))
+                    for violation in violations:
                         problem = (
                             f"{url} at {name}: axe {violation['id']} ({violation['help']}): "
                             + "; ".join(violation["nodes"])
@@ -334,6 +340,28 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.rep_call = report
     return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not AUDITED:
+        return
+    names = list(AUDITED_VIEWPORT_NAMES)
+    width = max(len(path) for path in AUDITED)
+    write = terminalreporter.write_line
+    terminalreporter.section(f"axe-core {_axe_version()}: WCAG 2.1 A/AA violations per page")
+    write(f"{'page':<{width}}  " + "  ".join(f"{n:>8}" for n in names))
+    for path in sorted(AUDITED):
+        write(f"{path:<{width}}  " + "  ".join(f"{AUDITED[path].get(n, '-'):>8}" for n in names))
+    total = sum(sum(v.values()) for v in AUDITED.values())
+    write(f"{len(AUDITED)} pages audited, {total} violations")
+
+
+def _axe_version() -> str:
+    match = re.search(r"axe v([\d.]+)", AXE_FILE.read_text()[:100])
+    return match.group(1) if match else "?"
+
+
+AUDITED_VIEWPORT_NAMES = tuple(AUDIT_VIEWPORTS)
 
 
 def pytest_configure(config):
