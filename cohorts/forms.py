@@ -48,6 +48,8 @@ class ProgrammeForm(forms.ModelForm):
             "team_max_size",
             "team_min_disciplines",
             "team_min_schools",
+            "dpo_email",
+            "retention_years",
         ]
 
     def clean(self):

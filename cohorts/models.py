@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,20 @@ class Programme(models.Model):
         _("minimum number of disciplines"), default=3
     )
     team_min_schools = models.PositiveSmallIntegerField(_("minimum number of schools"), default=2)
+    # Personal data (the programme's privacy notice, /cohorts/programmes/<slug>/privacy/).
+    dpo_email = models.EmailField(
+        _("data protection officer's e-mail"),
+        blank=True,
+        help_text=_(
+            "Printed on the programme's privacy notice: where people exercise their rights."
+        ),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention of participants' personal data (years)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Counted from the end of each cohort; then the data is anonymised."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -106,6 +121,8 @@ class Cohort(models.Model):
         blank=True,
         help_text=_("Copied from the previous cohort; applies once a coordinator confirms it."),
     )
+    # When the retention ended and its participants were anonymised (privacy.tasks).
+    participants_anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CohortQuerySet.as_manager()

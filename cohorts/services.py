@@ -68,6 +68,8 @@ PROGRAMME_RULE_FIELDS = [
     "team_max_size",
     "team_min_disciplines",
     "team_min_schools",
+    "dpo_email",
+    "retention_years",
 ]
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "trophies",
     "documents",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "documents-requeue-stuck-documents": {
         "task": "documents.requeue_stuck_documents",
         "schedule": timedelta(seconds=max(10, min(30, CELERY_TASK_TIME_LIMIT // 4))),
+    },
+    # Personal data: closed cohorts anonymised after their programme's retention, the audit
+    # log purged after AUDIT_LOG_RETENTION_DAYS (privacy.tasks), every night.
+    "privacy-apply-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=2, minute=41),
+    },
+    "privacy-purge-audit-log": {
+        "task": "privacy.purge_audit_log",
+        "schedule": crontab(hour=2, minute=53),
     },
     # Sessions: reminders the day before a session and two days before a deadline; hourly
     # runs, each reminder claimed once (sessions.models.ReminderSent).
@@ -457,6 +468,12 @@ LOGGING = {
 # Who publishes the platform and answers about accessibility and personal data (the
 # accessibility statement and the privacy notices print them).
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "Curious Lab")
+# Where people exercise their rights when a programme names no data protection officer.
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "dpo@curiouslab.example.org")
+# The audit log is kept this long, then purged by the beat (privacy.purge_audit_log).
+AUDIT_LOG_RETENTION_DAYS = env_int("AUDIT_LOG_RETENTION_DAYS", 5 * 365, minimum=30)
+# A personal data export (a ZIP built by a worker) can be downloaded this many days.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7, minimum=1)
 ACCESSIBILITY_CONTACT_EMAIL = env_str(
     "ACCESSIBILITY_CONTACT_EMAIL", "accessibilite@curiouslab.example.org"
 )

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("jury/", include("trophies.urls")),
     path("", include("documents.urls")),
+    path("", include("privacy.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

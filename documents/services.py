@@ -159,6 +159,15 @@ PRINTED_LABELS = [
 ]
 
 
+def printed_lines(document: Document) -> list[tuple[Any, str]]:
+    """(label, value) of what the document prints, for its verification page. A holder whose
+    data was erased or whose retention ended is shown as such (privacy.services)."""
+    data = dict(document.data)
+    if data.get("recipient_anonymised"):
+        data["recipient_name"] = _("Anonymised holder")
+    return [(label, data[key]) for key, label in PRINTED_LABELS if data.get(key)]
+
+
 _logo_cache: dict[str, str] = {}
 
 

@@ -438,11 +438,7 @@ def verify(request, code: str):
     )
     if document is None:
         return render(request, "documents/verify_unknown.html", {"code": code}, status=404)
-    printed = [
-        (label, document.data.get(key))
-        for key, label in services.PRINTED_LABELS
-        if document.data.get(key)
-    ]
+    printed = services.printed_lines(document)
     return render(
         request,
         "documents/verify.html",

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["challenges", "cohorts", "sessions", "trophies", "documents", "territories"]
+APPS = ["challenges", "cohorts", "sessions", "trophies", "documents", "territories", "privacy"]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]
 
 sys.path.insert(0, str(ROOT))

@@ -22,6 +22,7 @@ MATRIX_MODULES = [
     "tests.sessions.matrix",
     "tests.trophies.matrix",
     "tests.documents.document_matrix",
+    "tests.privacy.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page

@@ -3,8 +3,11 @@ one demo account per role."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from curiouslab.accounts.models import Organisation, OrganisationKind, Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
+from curiouslab.french import de
 from territories.referential import load_referential
 
 COMMUNES = [
@@ -33,6 +36,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def _ville(name: str) -> str:
+    """« Ville de Nanterre », « Ville d'Antony »: a French name whatever the language."""
+    with translation.override("fr"):
+        return f"Ville {de(name)}"
+
+
 def _org(kind: str, name: str, slug: str, **extra) -> Organisation:
     org, _ = Organisation.objects.update_or_create(
         slug=slug, defaults={"kind": kind, "name": name, **extra}
@@ -56,7 +65,7 @@ def seed(ctx: DemoContext) -> None:
         slug = name.lower().replace(" ", "-").replace("'", "")
         ctx[f"commune:{slug.split('-')[0]}"] = _org(
             OrganisationKind.MUNICIPALITY,
-            f"Ville de {name}",
+            _ville(name),
             slug,
             commune_id=insee,
             city=name,

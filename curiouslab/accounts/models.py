@@ -51,6 +51,9 @@ class User(AbstractUser):
         default="fr",
         help_text=_("The language of the interface, of e-mails and of your documents."),
     )
+    # Set when the person's data was erased (on request or at the end of the retention):
+    # the row stays so that the programme's records keep their shape (privacy.services).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -66,6 +69,8 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def get_full_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("Anonymised person"))
         return f"{self.first_name} {self.last_name}".strip()
 
 

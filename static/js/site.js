@@ -31,6 +31,12 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { focusableTables(document); });
+  // A form sent back with errors: its error summary takes the focus, so a screen reader
+  // reads it first and a keyboard user tabs from it to the fields it links (RGAA 11.10).
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  });
   document.addEventListener("htmx:load", function (event) { focusableTables(event.detail.elt); });
   // HTMX: a 400/422 answer is the view's own error fragment and is swapped in place (see the
   // htmx-config meta tag); any other failed request shows its message in #htmx-error, so a

@@ -15,6 +15,7 @@ DATA = {
     "team_max_size": 6,
     "team_min_disciplines": 3,
     "team_min_schools": 2,
+    "retention_years": 3,
 }
 
 
