@@ -26,7 +26,8 @@ from cohorts.models import (
     Team,
     TeamMember,
 )
-from curiouslab.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from curiouslab.accounts.enums import COORDINATING_KINDS
+from curiouslab.accounts.models import Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.selectors import users_with_role
 
@@ -225,7 +226,7 @@ def coordinated_organisations(user) -> QuerySet[Organisation]:
     """The organisations on whose behalf ``user`` may start a programme."""
     return Organisation.objects.filter(
         id__in=roles_for(user).orgs(Role.COORDINATOR),
-        kind__in=[OrganisationKind.DEPARTEMENT, OrganisationKind.PARTNER],
+        kind__in=COORDINATING_KINDS,
     ).order_by("name")
 
 

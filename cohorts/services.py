@@ -36,6 +36,7 @@ from cohorts.models import (
     TeamMember,
     VersionComment,
 )
+from curiouslab.accounts.enums import COORDINATING_KINDS
 from curiouslab.accounts.models import Invitation, Membership, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.rules import require
@@ -116,8 +117,12 @@ def programme_create(*, organisation: Organisation, actor: User, data: dict) -> 
     """A coordinator starts a programme; their (coordinating) organisation runs it."""
     if organisation.id not in roles_for(actor).orgs(Role.COORDINATOR):
         raise DomainError(_("You do not coordinate this organisation."), code="forbidden")
-    if organisation.kind not in ("departement", "partner"):
-        raise DomainError(_("Only a département or a partner can coordinate a programme."))
+    if organisation.kind not in COORDINATING_KINDS:
+        raise DomainError(
+            _(
+                "Only a coordinating organisation (a département, a région, an intercommunality, a CNFPT delegation, a State service or a partner) can run a programme."
+            )
+        )
     if data["team_min_size"] > data["team_max_size"]:
         raise DomainError(_("The minimum team size cannot exceed the maximum."))
     with transaction.atomic():

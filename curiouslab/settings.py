@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "trophies",
     "documents",
     "privacy",
+    "onboarding",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("jury/", include("trophies.urls")),
     path("", include("documents.urls")),
     path("", include("privacy.urls")),
+    path("", include("onboarding.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

@@ -10,7 +10,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["challenges", "cohorts", "sessions", "trophies", "documents", "territories", "privacy"]
+APPS = [
+    "challenges",
+    "cohorts",
+    "sessions",
+    "trophies",
+    "documents",
+    "territories",
+    "privacy",
+    "onboarding",
+]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]
 
 sys.path.insert(0, str(ROOT))

@@ -23,6 +23,7 @@ MATRIX_MODULES = [
     "tests.trophies.matrix",
     "tests.documents.document_matrix",
     "tests.privacy.matrix",
+    "tests.onboarding.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page

@@ -21,6 +21,7 @@ ROLES = [
     Role.STUDENT,
     Role.COACH,
     Role.JUROR,
+    Role.PLATFORM_ADMIN,
 ]
 PERSONAS = ["anonymous"] + [str(r) for r in ROLES] + [f"other_{r}" for r in ROLES]
 
@@ -33,6 +34,7 @@ class Side:
     programme: Any
     cohort: Any
     people: dict[str, User]
+    platform: Organisation | None = None
 
 
 @dataclass
@@ -58,6 +60,7 @@ def _side(tag: str) -> Side:
         kind=OrganisationKind.MUNICIPALITY, name=f"Commune {tag}", territory=dep
     )
     school = OrganisationFactory(kind=OrganisationKind.SCHOOL, name=f"École {tag}", territory=dep)
+    platform = OrganisationFactory(kind=OrganisationKind.PLATFORM, name=f"Plateforme {tag}")
     programme = ProgrammeFactory(organisation=dep, name=f"Programme {tag}")
     cohort = CohortFactory(programme=programme)
     org_for_role = {
@@ -67,12 +70,13 @@ def _side(tag: str) -> Side:
         Role.STUDENT: school,
         Role.COACH: dep,
         Role.JUROR: dep,
+        Role.PLATFORM_ADMIN: platform,
     }
     people = {
         str(role): member(role, org, email=f"{role}.{tag.lower()}@example.org")
         for role, org in org_for_role.items()
     }
-    return Side(dep, muni, school, programme, cohort, people)
+    return Side(dep, muni, school, programme, cohort, people, platform)
 
 
 def build_world() -> World:

@@ -10,6 +10,26 @@ class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     SCHOOL = "school", _("School")
     PARTNER = "partner", _("Partner")
+    REGION = "region", _("Région")
+    EPCI = "epci", _("Intercommunality")
+    CNFPT = "cnfpt", _("CNFPT delegation")
+    STATE_SERVICE = "state_service", _("State service")
+    # The platform itself: its administrators approve the territories that ask to start.
+    PLATFORM = "platform", _("Platform")
+
+
+# The kinds of organisation that run programmes (their coordinators, coaches and jurors):
+# the one list every rule about "a coordinating organisation" reads.
+COORDINATING_KINDS = frozenset(
+    {
+        OrganisationKind.DEPARTEMENT,
+        OrganisationKind.PARTNER,
+        OrganisationKind.REGION,
+        OrganisationKind.EPCI,
+        OrganisationKind.CNFPT,
+        OrganisationKind.STATE_SERVICE,
+    }
+)
 
 
 class Role(models.TextChoices):
@@ -19,3 +39,4 @@ class Role(models.TextChoices):
     STUDENT = "student", _("Student")
     COACH = "coach", _("Coach or expert")
     JUROR = "juror", _("Juror")
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")

@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from curiouslab.accounts.models import Organisation, Role, User
-from curiouslab.accounts.selectors import territory_departement_codes
+from curiouslab.accounts.selectors import commune_in_territory, territory_departement_codes
 from territories.forms import CommuneField
 
 
@@ -69,7 +69,7 @@ class CommuneInvitationForm(forms.Form):
     def clean(self):
         data = super().clean()
         territory, commune = data.get("territory"), data.get("commune")
-        if territory and commune and commune.departement_id != territory.departement_id:
+        if territory and commune and not commune_in_territory(commune, territory):
             self.add_error("commune", _("This commune is not in the territory you chose."))
         return data
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from curiouslab.accounts.enums import OrganisationKind, Role  # noqa: F401 -- the models' enumerations, importable from here too
+from curiouslab.accounts.enums import COORDINATING_KINDS, OrganisationKind, Role  # noqa: F401 -- the models' enumerations, importable from here too
 from territories.validators import validate_uai
 
 
@@ -96,6 +96,22 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("département"),
     )
+    region = models.ForeignKey(
+        "territories.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("région"),
+    )
+    epci = models.ForeignKey(
+        "territories.Epci",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("intercommunality"),
+    )
     uai = models.CharField(
         _("UAI code"),
         max_length=8,
@@ -112,7 +128,7 @@ class Organisation(models.Model):
         blank=True,
         related_name="attached",
         verbose_name=_("coordinating organisation"),
-        limit_choices_to={"kind__in": ["departement", "partner"]},
+        limit_choices_to={"kind__in": sorted(COORDINATING_KINDS)},
         help_text=_("The coordinating organisation whose coordinators manage this one's people."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,12 +154,13 @@ class Organisation(models.Model):
 
 # Which kinds of organisation may grant which role.
 ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
-    Role.COORDINATOR: {OrganisationKind.DEPARTEMENT, OrganisationKind.PARTNER},
+    Role.COORDINATOR: set(COORDINATING_KINDS),
     Role.MUNICIPAL_STAFF: {OrganisationKind.MUNICIPALITY},
     Role.SCHOOL_REFERENT: {OrganisationKind.SCHOOL},
     Role.STUDENT: {OrganisationKind.SCHOOL},
-    Role.COACH: {OrganisationKind.DEPARTEMENT, OrganisationKind.PARTNER},
-    Role.JUROR: {OrganisationKind.DEPARTEMENT, OrganisationKind.PARTNER},
+    Role.COACH: set(COORDINATING_KINDS),
+    Role.JUROR: set(COORDINATING_KINDS),
+    Role.PLATFORM_ADMIN: {OrganisationKind.PLATFORM},
 }
 
 

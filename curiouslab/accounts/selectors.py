@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from curiouslab.accounts.models import Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
+from territories.models import Commune
 
 
 def users_with_role(*, organisation_id: int, role: str) -> QuerySet[User]:
@@ -22,13 +23,37 @@ def users_with_role(*, organisation_id: int, role: str) -> QuerySet[User]:
 
 def territories_coordinated_by(user) -> list[Organisation]:
     """The coordinating organisations ``user`` coordinates that are linked to a territory of
-    the referential (a département today): where they may invite communes."""
+    the referential (a département, a région or an intercommunality): where they may invite
+    communes."""
     return list(
-        Organisation.objects.filter(
-            id__in=roles_for(user).orgs(Role.COORDINATOR), departement__isnull=False
-        ).select_related("departement")
+        Organisation.objects.filter(id__in=roles_for(user).orgs(Role.COORDINATOR))
+        .filter(Q(departement__isnull=False) | Q(region__isnull=False) | Q(epci__isnull=False))
+        .select_related("departement", "region", "epci")
     )
 
 
+def communes_of_territory(organisation: Organisation) -> Q:
+    """The condition on ``territories.Commune`` of the communes ``organisation`` covers: its
+    département's, its région's, or its intercommunality's (none when it is linked to none)."""
+    q = Q(pk__in=[])
+    if organisation.departement_id:
+        q |= Q(departement_id=organisation.departement_id)
+    if organisation.region_id:
+        q |= Q(departement__region_id=organisation.region_id)
+    if organisation.epci_id:
+        q |= Q(epci_id=organisation.epci_id)
+    return q
+
+
+def commune_in_territory(commune, organisation: Organisation) -> bool:
+    return Commune.objects.filter(communes_of_territory(organisation), pk=commune.pk).exists()
+
+
 def territory_departement_codes(organisations) -> list[str]:
-    return sorted({org.departement_id for org in organisations if org.departement_id})
+    """The départements the commune search is bounded to for these territories."""
+    q = Q(pk__in=[])
+    for organisation in organisations:
+        q |= communes_of_territory(organisation)
+    return sorted(
+        set(Commune.objects.filter(q).values_list("departement_id", flat=True).distinct())
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from curiouslab.accounts.enums import COORDINATING_KINDS
 from curiouslab.accounts.models import (
     ROLE_ORGANISATION_KINDS,
     Invitation,
@@ -19,6 +20,7 @@ from curiouslab.accounts.models import (
     User,
 )
 from curiouslab.accounts.roles import forget_roles, roles_for
+from curiouslab.accounts.selectors import commune_in_territory
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.french import de
@@ -28,7 +30,7 @@ from curiouslab.site import absolute_url
 
 def coordinating_org_id(organisation: Organisation) -> int | None:
     """The coordinating organisation whose coordinators may read this one's audit trail."""
-    if organisation.kind in ("departement", "partner"):
+    if organisation.kind in COORDINATING_KINDS:
         return organisation.id
     return organisation.territory_id
 
@@ -47,6 +49,12 @@ def invitable_roles(*, user: User, organisation: Organisation) -> list[str]:
         allowed.add(Role.MUNICIPAL_STAFF)
     if organisation.id in r.orgs(Role.SCHOOL_REFERENT):
         allowed |= {Role.SCHOOL_REFERENT, Role.STUDENT}
+    # A platform administrator invites the first coordinator of a territory that started
+    # (onboarding.services.request_approve), and the other administrators.
+    if r.has(Role.PLATFORM_ADMIN) and organisation.kind in COORDINATING_KINDS:
+        allowed.add(Role.COORDINATOR)
+    if organisation.id in r.orgs(Role.PLATFORM_ADMIN):
+        allowed.add(Role.PLATFORM_ADMIN)
     return [role for role in Role.values if role in allowed]
 
 
@@ -122,7 +130,7 @@ def commune_invitation_create(
     ``territory``; a commune already followed by another territory is refused. Nothing is
     created when the invitation is refused."""
     if territory.id not in roles_for(invited_by).orgs(Role.COORDINATOR) or (
-        commune.departement_id != territory.departement_id
+        not commune_in_territory(commune, territory)
     ):
         raise DomainError(_("This commune is not in a territory you coordinate."))
     with transaction.atomic():

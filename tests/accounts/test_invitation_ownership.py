@@ -23,6 +23,7 @@ def _org_for(world, role):
         Role.STUDENT: world.a.school,
         Role.COACH: world.a.departement,
         Role.JUROR: world.a.departement,
+        Role.PLATFORM_ADMIN: world.a.platform,
     }[role]
 
 

@@ -17,6 +17,7 @@ SEEDS = [
     "sessions.demo",
     "trophies.demo",
     "documents.demo",
+    "onboarding.demo",
 ]
 
 
