@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "curiouslab.proconnect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -314,6 +316,31 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or No
 # Sign-up is closed: people join through an invitation (curiouslab.accounts.services:
 # invitation_create, invitation_accept).
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", False)
+# ProConnect (the State's OpenID Connect federation for public agents), off unless its three
+# variables are set: PROCONNECT_SERVER_URL (the issuer, e.g.
+# https://auth.agentconnect.gouv.fr/api/v2, or its .well-known address), PROCONNECT_CLIENT_ID,
+# PROCONNECT_CLIENT_SECRET. Nobody gets an account through it: a first ProConnect sign-in
+# links to the existing account of the same (verified) address, which an invitation created.
+SOCIALACCOUNT_ADAPTER = "curiouslab.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {"proconnect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+PROCONNECT_SERVER_URL = env_str("PROCONNECT_SERVER_URL", "")
+if PROCONNECT_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["proconnect"]["APPS"].append(
+        {
+            "provider_id": "proconnect",
+            "name": "ProConnect",
+            "client_id": env_str("PROCONNECT_CLIENT_ID", ""),
+            "secret": env_str("PROCONNECT_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": PROCONNECT_SERVER_URL,
+                "token_auth_method": "client_secret_post",
+            },
+        }
+    )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Curious Lab"
 # One 30 s period either side is accepted (RFC 6238, 5.2): a phone a few seconds off, or a code

@@ -3,7 +3,6 @@ landmarks, labelled fields, no inline script or style): each GET row of the role
 matrix is fetched as the first persona that gets a 200."""
 
 import pytest
-from django.urls import reverse
 
 from tests.accounts.test_ui_accessibility import assert_accessible_basics
 from tests.matrix import all_rows, build_all
@@ -22,8 +21,7 @@ def test_every_page_meets_the_accessibility_basics(client):
         persona = next((p for p in PERSONAS if row.status_for(p) == 200), None)
         if persona is None:
             continue
-        url = reverse(ADMIN_REPRESENTATIVE if name == "admin:*" else name, kwargs=row.kwargs(world))
-        url += f"?{row.query}" if row.query else ""
+        url = row.url(ADMIN_REPRESENTATIVE if name == "admin:*" else name, world)
         client.logout()
         user = world.persona(persona)
         if user is not None:

@@ -1,7 +1,7 @@
 """Every URL pattern of the project, tried by every persona (see tests/matrix.py)."""
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver
 
 from tests.matrix import all_rows, build_all
 from tests.world import PERSONAS
@@ -45,7 +45,7 @@ def test_role_url_matrix(client):
     failures = []
     for name, row in sorted(all_rows().items()):
         url_name = ADMIN_REPRESENTATIVE if name == "admin:*" else name
-        url = reverse(url_name, kwargs=row.kwargs(world)) + (f"?{row.query}" if row.query else "")
+        url = row.url(url_name, world)
         for persona in PERSONAS:
             client.logout()
             user = world.persona(persona)

@@ -3,6 +3,7 @@ from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -53,6 +54,21 @@ class AccountAdapter(DefaultAccountAdapter):
             "password_reset_url": absolute_url(reverse("account_reset_password")),
         }
         self.send_mail("account/email/account_already_exists", email, ctx)
+
+    def get_logout_redirect_url(self, request) -> str:
+        """Signed in with ProConnect: sign out at ProConnect too (RP-initiated logout, with the
+        ID token as hint), which sends the person back to the home page."""
+        from curiouslab.proconnect.views import end_session_url  # noqa: PLC0415 -- the adapter loads before the app registry
+
+        return end_session_url(request) or super().get_logout_redirect_url(request)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """ProConnect signs in people who already have an account (one an invitation created),
+    matched by their verified address; it never creates one."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return False
 
 
 # Marks a value encrypted by MFAAdapter. A value without it is a secret stored in clear before

@@ -57,3 +57,18 @@ def territory_departement_codes(organisations) -> list[str]:
     return sorted(
         set(Commune.objects.filter(q).values_list("departement_id", flat=True).distinct())
     )
+
+
+def proconnect_claims_of(user_ids) -> dict[int, dict]:
+    """The organisation ProConnect vouches for, per person who signed in with it (one query):
+    ``{user id: {"siret": …, "organizational_unit": …}}``."""
+    from allauth.socialaccount.models import SocialAccount  # noqa: PLC0415 -- allauth's models load with the app registry
+
+    from curiouslab.proconnect.provider import ORGANISATION_CLAIMS, claims_of  # noqa: PLC0415 -- the provider module imports allauth's views, loaded with the app registry
+
+    accounts = SocialAccount.objects.filter(user_id__in=set(user_ids), provider="proconnect")
+    result = {}
+    for account in accounts:
+        claims = claims_of(account.extra_data)
+        result[account.user_id] = {k: claims[k] for k in ORGANISATION_CLAIMS if claims.get(k)}
+    return result

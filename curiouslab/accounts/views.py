@@ -20,7 +20,7 @@ from curiouslab.accounts.forms import (
 from curiouslab.accounts.models import AuditLogEntry, Invitation, Organisation, Role, User
 from curiouslab.accounts.roles import roles_for
 from curiouslab.accounts.rules import invitable_organisation_ids
-from curiouslab.accounts.selectors import territories_coordinated_by
+from curiouslab.accounts.selectors import proconnect_claims_of, territories_coordinated_by
 from curiouslab.accounts.services import (
     commune_invitation_create,
     invitable_roles,
@@ -89,6 +89,9 @@ def invitation_list(request):
             return redirect("accounts:invitation_list")
     invitations = _visible_invitations(request.user).select_related("organisation", "invited_by")
     page = Paginator(invitations, PAGE_SIZE).get_page(request.GET.get("page"))
+    claims = proconnect_claims_of([inv.accepted_by_id for inv in page if inv.accepted_by_id])
+    for inv in page:
+        inv.proconnect = claims.get(inv.accepted_by_id)
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -48,6 +48,24 @@ ROWS = {
         EVERYONE_OK, kwargs=lambda w: {"uidb36": "1", "key": "not-a-real-key"}
     ),
     "account_reset_password_done": Row(EVERYONE_OK),
+    # ProConnect (allauth's social accounts): the sign-in starts by a POST, which sends
+    # everyone to ProConnect (here: no provider configured, a 404); its callback without a
+    # code is allauth's error page; sign-up through it is closed.
+    "proconnect_login": Row(
+        {"default": 404}, kwargs=lambda w: {"provider_id": "proconnect"}, method="post"
+    ),
+    "proconnect_callback": Row({"default": 404}, kwargs=lambda w: {"provider_id": "proconnect"}),
+    "socialaccount_connections": Row(SIGNED_IN_ONLY),
+    "socialaccount_login_cancelled": Row(EVERYONE_OK),
+    "socialaccount_login_error": Row({"default": 401}),  # allauth answers its error page so
+    "socialaccount_signup": Row({"default": 302}),
+    # allauth's old addresses of the same pages, kept as permanent redirects.
+    "<unnamed social/connections/>": Row({"default": 301}, path="/accounts/social/connections/"),
+    "<unnamed social/login/cancelled/>": Row(
+        {"default": 301}, path="/accounts/social/login/cancelled/"
+    ),
+    "<unnamed social/login/error/>": Row({"default": 301}, path="/accounts/social/login/error/"),
+    "<unnamed social/signup/>": Row({"default": 301}, path="/accounts/social/signup/"),
     "mfa_index": Row(SIGNED_IN_ONLY),
     "mfa_authenticate": Row({"default": 302}),
     "mfa_reauthenticate": Row({"anonymous": ANON_LOGIN, "default": 302}),
