@@ -289,6 +289,7 @@ def pages(n: int) -> dict[str, str]:
         "milestone, missing": reverse("cohorts:milestone_status", args=[past.pk])
         + "?state=missing",
         "schools of the cohort": reverse("cohorts:enrolment_list", args=[c]),
+        "dashboard attendance panel": reverse("sessions:attendance_summary", args=[c]),
         "attendance synthesis": reverse("sessions:attendance_rates", args=[c]),
         "cohort calendar": reverse("sessions:cohort_calendar", args=[c]),
         "review queue": reverse("challenges:review_queue"),
@@ -321,7 +322,11 @@ def main() -> int:
     urls = {}
     for n in SIZES:
         client = signed_in(f"coordinator{n}@scaling.example.org")
-        urls[n] = {name: (client, url, {}) for name, url in pages(n).items()}
+        # The dashboard's attendance panel is the fragment it loads by HTMX after the page.
+        urls[n] = {
+            name: (client, url, HTMX if name == "dashboard attendance panel" else {})
+            for name, url in pages(n).items()
+        }
         urls[n].update({name: (jury_client, *p) for name, p in jury_pages(n).items()})
         for client, url, headers in urls[n].values():  # warm-up, and every page answers
             response = client.get(url, **headers)
