@@ -1,7 +1,7 @@
 """Benchmark: the jury's results page at 50, 500 and 5,000 finalists (issue #19.1).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_ranking \
-        /work/main/.venv/bin/python bench/jury_results.py [--rounds 30] [--sizes 50,500,5000]
+    python bench/jury_results.py [--database-url postgres://postgres@127.0.0.1:5432/cl_ranking]
+        [--rounds 30] [--sizes 50,500,5000]
 
 Creates the database if missing and migrates it, builds one closed jury per size (5 jurors,
 4 weighted criteria, z-score normalisation, every juror marks every project, a comment on a
@@ -9,9 +9,11 @@ quarter of the marks) with bulk_create, closes each vote through the service (wh
 and stores the ranking: its time is printed), then requests, as the coordinator, in-process
 (Django's test client) and alternating the sizes round after round: the results page's first
 page, a page in the middle, and one project's arithmetic (the HTMX fragment). Prints per size
-the median and 95th percentile wall clock, the processor time per request, the bytes and the
-SQL queries, then the ratio 5,000 ÷ 50, and a yardstick measured in the same run (a fixed
-pure-Python loop) so that a figure from a slow day compares with one from a fast day.
+the median and 95th percentile wall clock, the processor time per request (95th percentile in
+this process, Django and the driver; mean of the PostgreSQL backend), the bytes and the SQL
+queries, then the ratio 5,000 ÷ 50, and the yardstick of ``bench/yardstick.py`` measured in
+the same run, before and after, so that a figure from a slow day compares with one from a
+fast day. ``bench/scaling.py`` requests the same pages beside the cohort's.
 Targets: p95 < 100 ms and < 100 KB at 5,000 finalists; ratio 5,000 ÷ 50 under 1.5.
 """
 
@@ -27,48 +29,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import yardstick  # noqa: E402
+from cohorts_national import setup_django  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cl_ranking"
+COORDINATOR_EMAIL = "bench.jury.coordinator@example.org"
 JURORS = 5
 WEIGHTS = (3, 2, 2, 1)
 COMMENT = "Projet solide, bien présenté ; le prototype mérite d'être testé avec les habitants."
-
-
-def setup_django(database_url: str) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "curiouslab.settings",
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production"),
-            "DEBUG": "false",
-            "ADMIN_URL": "bench-admin-not-public/",
-            "MFA_ENCRYPTION_KEY": "YmVuY2gtb25seS1tZmEta2V5LW5vdC1zZWNyZXQhISE=",
-            "MFA_REQUIRED_FOR_COORDINATORS": "false",
-            "VAR_DIR": os.environ.get("VAR_DIR", str(ROOT / "var" / "bench")),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    admin = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-
-
-def yardstick() -> float:
-    """A fixed pure-Python loop, in milliseconds (the best of five)."""
-    best = float("inf")
-    for _ in range(5):
-        t = time.perf_counter()
-        total = 0
-        for i in range(1_000_000):
-            total += i * i % 7
-        best = min(best, time.perf_counter() - t)
-    return best * 1000
 
 
 def build(sizes: list[int]):
@@ -108,7 +77,7 @@ def build(sizes: list[int]):
         },
     )
     coordinator, _ = User.objects.get_or_create(
-        email="bench.jury.coordinator@example.org",
+        email=COORDINATOR_EMAIL,
         defaults={"first_name": "Claire", "last_name": "Bench"},
     )
     Membership.objects.get_or_create(user=coordinator, organisation=dep, role="coordinator")
@@ -224,7 +193,8 @@ def main() -> None:
     from trophies.models import RankedFinalist
     from trophies.views import RESULTS_PAGE_SIZE
 
-    before = yardstick()
+    database = args.database_url.rsplit("/", 1)[1]
+    print(yardstick.line())
     coordinator, juries = build(sizes)
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(coordinator)
@@ -234,7 +204,7 @@ def main() -> None:
         middle = RankedFinalist.objects.get(ranking__jury=jury, position=size // 2 + 1)
         urls[size] = {
             "results, page 1": (reverse("trophies:jury_results", args=[jury.pk]), {}),
-            f"results, page {pages // 2 + 1}": (
+            "results, middle page": (
                 reverse("trophies:jury_results", args=[jury.pk]) + f"?page={pages // 2 + 1}",
                 {},
             ),
@@ -245,6 +215,7 @@ def main() -> None:
         }
     wall: dict = {}
     cpu: dict = {}
+    pg: dict = {}
     size_of: dict = {}
     queries: dict = {}
     for size in sizes:  # warm up, count the queries and the bytes once
@@ -257,22 +228,26 @@ def main() -> None:
     for _ in range(args.rounds):  # alternate the sizes, round after round
         for size in sizes:
             for label, (url, headers) in urls[size].items():
+                pg0 = yardstick.postgres_cpu_seconds(database)
                 t, c = time.perf_counter(), time.process_time()
                 client.get(url, **headers)
                 wall.setdefault((size, label), []).append(time.perf_counter() - t)
                 cpu.setdefault((size, label), []).append(time.process_time() - c)
-    after = yardstick()
+                pg.setdefault((size, label), []).append(
+                    yardstick.postgres_cpu_seconds(database) - pg0
+                )
 
     print(f"\n{args.rounds} rounds, sizes alternating; Django test client, PostgreSQL")
-    print(f"{'finalists':>9}  {'page':<34} {'median':>8} {'p95':>8} {'CPU p95':>8} {'bytes':>8} "
-          f"{'queries':>7}")  # fmt: skip
+    print(f"{'finalists':>9}  {'page':<34} {'median':>8} {'p95':>8} {'CPU p95':>8} {'PG cpu':>8} "
+          f"{'bytes':>8} {'queries':>7}")  # fmt: skip
     for size in sizes:
         for label in urls[size]:
             w, c = wall[size, label], cpu[size, label]
             verdict = "OK" if p95(w) < 0.1 and size_of[size, label] < 100_000 else "TOO SLOW/BIG"
             print(
                 f"{size:>9}  {label:<34} {statistics.median(w) * 1000:>6.1f}ms "
-                f"{p95(w) * 1000:>6.1f}ms {p95(c) * 1000:>6.1f}ms {size_of[size, label]:>8} "
+                f"{p95(w) * 1000:>6.1f}ms {p95(c) * 1000:>6.1f}ms "
+                f"{statistics.mean(pg[size, label]) * 1000:>6.1f}ms {size_of[size, label]:>8} "
                 f"{queries[size, label]:>7}  {verdict}"
             )
     lo, hi = min(sizes), max(sizes)
@@ -280,10 +255,7 @@ def main() -> None:
     for label_lo, label_hi in zip(urls[lo], urls[hi], strict=True):
         ratio = p95(wall[hi, label_hi]) / p95(wall[lo, label_lo])
         print(f"  {label_hi:<34} {ratio:.2f}")
-    print(
-        f"\nyardstick (pure-Python loop of 1,000,000 steps, best of 5): {before:.0f} ms before, "
-        f"{after:.0f} ms after"
-    )
+    print(yardstick.line())
 
 
 if __name__ == "__main__":

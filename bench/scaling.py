@@ -14,9 +14,14 @@ it must stay under 1.5 for every page.
     python bench/scaling.py --database-url postgres://postgres@127.0.0.1:5432/cl_bench_scaling
         [--rounds 5] [--requests 6] [--skip-generate]
 
+Beside them, one closed jury per size with N finalists (``bench/jury_results.py``'s ``build``:
+5 jurors, 4 weighted criteria, z-scores; closing the vote stores the ranking), whose results
+page (first and middle page) and one project's arithmetic (the HTMX fragment) are requested
+by the jury's coordinator in the same rounds.
+
 Requests go through Django's test client in this process (no server): the figure is the
-page's own cost. Not covered: the jury results (issue #19.1, being reworked) and the experts'
-synthesis (issue #19.7), which need juries and calls this generator does not build.
+page's own cost. Not covered: the experts' synthesis (issue #19.7), whose calls for projects
+do not exist yet.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+import jury_results  # noqa: E402
 import yardstick  # noqa: E402
 from cohorts_national import bulk, setup_django  # noqa: E402
 
@@ -235,10 +241,36 @@ def generate() -> None:
         ]
         for start in range(0, len(attendances), 5000):
             bulk(Attendance, attendances[start : start + 5000])
+    jury_results.build(list(SIZES))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"generated 3 programmes ({', '.join(map(str, SIZES))} teams) in "
           f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def jury_pages(n: int) -> dict[str, tuple[str, dict]]:
+    """The jury of ``n`` finalists: its results page, first and middle page, and the
+    arithmetic of the project ranked in the middle (the fragment the page loads by HTMX)."""
+    from django.urls import reverse
+
+    from trophies.models import Jury, RankedFinalist
+    from trophies.views import RESULTS_PAGE_SIZE
+
+    jury = Jury.objects.get(name=f"Jury bench {n}")
+    results = reverse("trophies:jury_results", args=[jury.pk])
+    middle = RankedFinalist.objects.get(ranking__jury=jury, position=n // 2 + 1)
+    page = -(-n // RESULTS_PAGE_SIZE) // 2 + 1
+    return {
+        "jury results": (results, {}),
+        "jury results, middle page": (f"{results}?page={page}", {}),
+        "one project's arithmetic": (
+            reverse("trophies:jury_result_sheet", args=[jury.pk, middle.finalist_id]),
+            HTMX,
+        ),
+    }
 
 
 def pages(n: int) -> dict[str, str]:
@@ -257,6 +289,7 @@ def pages(n: int) -> dict[str, str]:
         "milestone, missing": reverse("cohorts:milestone_status", args=[past.pk])
         + "?state=missing",
         "schools of the cohort": reverse("cohorts:enrolment_list", args=[c]),
+        "dashboard attendance panel": reverse("sessions:attendance_summary", args=[c]),
         "attendance synthesis": reverse("sessions:attendance_rates", args=[c]),
         "cohort calendar": reverse("sessions:cohort_calendar", args=[c]),
         "review queue": reverse("challenges:review_queue"),
@@ -276,16 +309,27 @@ def main() -> int:
     if not args.skip_generate:
         generate()
     database = args.database_url.rsplit("/", 1)[1]
-    clients, urls = {}, {}
-    for n in SIZES:
+
+    def signed_in(email: str) -> Client:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(
-            User.objects.get(email=f"coordinator{n}@scaling.example.org"),
-            backend="curiouslab.accounts.backends.ModelBackend",
+            User.objects.get(email=email), backend="curiouslab.accounts.backends.ModelBackend"
         )
-        clients[n], urls[n] = client, pages(n)
-        for url in urls[n].values():  # warm-up, and every page answers
-            response = client.get(url)
+        return client
+
+    jury_client = signed_in(jury_results.COORDINATOR_EMAIL)
+    # urls[n][page] = (client, url, headers): the cohort's coordinator, the jury's coordinator.
+    urls = {}
+    for n in SIZES:
+        client = signed_in(f"coordinator{n}@scaling.example.org")
+        # The dashboard's attendance panel is the fragment it loads by HTMX after the page.
+        urls[n] = {
+            name: (client, url, HTMX if name == "dashboard attendance panel" else {})
+            for name, url in pages(n).items()
+        }
+        urls[n].update({name: (jury_client, *p) for name, p in jury_pages(n).items()})
+        for client, url, headers in urls[n].values():  # warm-up, and every page answers
+            response = client.get(url, **headers)
             assert response.status_code == 200, (url, response.status_code)
     names = list(urls[SIZES[0]])
     timings = {(p, n): [] for p in names for n in SIZES}
@@ -296,11 +340,11 @@ def main() -> int:
         order = SIZES[r % 3 :] + SIZES[: r % 3]
         for name in names:
             for n in order:
-                client, url = clients[n], urls[n][name]
+                client, url, headers = urls[n][name]
                 cpu0, pg0 = time.process_time(), yardstick.postgres_cpu_seconds(database)
                 for _ in range(args.requests):
                     started = time.perf_counter()
-                    response = client.get(url)
+                    response = client.get(url, **headers)
                     timings[name, n].append((time.perf_counter() - started) * 1000)
                 cpu[name, n][0] += time.process_time() - cpu0
                 cpu[name, n][1] += yardstick.postgres_cpu_seconds(database) - pg0

@@ -5,7 +5,9 @@ whatever is registered under its name, in the order of ``INSTALLED_APPS``.
 
 Pages and what they pass to a panel's ``context``:
 
-- ``cohorts.dashboard``: the cohort (the sessions app adds its attendance rates).
+- ``cohorts.dashboard``: the cohort (the sessions app adds its attendance rates, whose
+  figures load after the page by HTMX: a panel's context should cost no query when its
+  figures grow with the cohort).
 """
 
 from __future__ import annotations

@@ -5,9 +5,8 @@ from curiouslab.panels import Panel, register_panel
 
 
 def _dashboard_attendance(cohort) -> dict:
-    from sessions.selectors import attendance_summary  # noqa: PLC0415 -- models load after ready()
-
-    return {"cohort": cohort, "attendance": attendance_summary(cohort)}
+    # No query: the panel loads its figures after the dashboard (sessions:attendance_summary).
+    return {"cohort": cohort}
 
 
 class SessionsConfig(AppConfig):

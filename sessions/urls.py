@@ -11,6 +11,11 @@ urlpatterns = [
     path(
         "cohort/<int:cohort_id>/attendance/", views.attendance_rates_view, name="attendance_rates"
     ),
+    path(
+        "cohort/<int:cohort_id>/attendance/summary/",
+        views.attendance_summary_panel,
+        name="attendance_summary",
+    ),
     path("<int:pk>/", views.session_detail, name="detail"),
     path("<int:pk>/edit/", views.session_edit, name="edit"),
     path("<int:pk>/session.ics", views.session_ics, name="ics"),

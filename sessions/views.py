@@ -36,6 +36,7 @@ from sessions.forms import (
 from sessions.models import Attendance, CalendarFeed, CoachingEntry, Session
 from sessions.selectors import (
     attendance_rates,
+    attendance_summary,
     coaching_teams_visible_to,
     cohorts_with_calendar,
     month_bounds,
@@ -448,11 +449,29 @@ def feed_revoke_view(request):
 # --- Attendance rates ----------------------------------------------------------------------
 
 
+def _rates_cohort(user, cohort_id: int):
+    cohort = _calendar_cohort(user, cohort_id)
+    if not user.has_perm("meetings.view_attendance_rates", cohort):
+        raise PermissionDenied
+    return cohort
+
+
+@login_required
+def attendance_summary_panel(request, cohort_id: int):
+    """The cohort dashboard's attendance figures, loaded by HTMX once the dashboard is shown:
+    they sum every attendance mark of the cohort, so the dashboard itself does not wait for
+    them (without JavaScript the panel links to the attendance per student)."""
+    cohort = _rates_cohort(request.user, cohort_id)
+    return render(
+        request,
+        "sessions/_dashboard_attendance_figures.html",
+        {"cohort": cohort, "attendance": attendance_summary(cohort)},
+    )
+
+
 @login_required
 def attendance_rates_view(request, cohort_id: int):
-    cohort = _calendar_cohort(request.user, cohort_id)
-    if not request.user.has_perm("meetings.view_attendance_rates", cohort):
-        raise PermissionDenied
+    cohort = _rates_cohort(request.user, cohort_id)
     rates = attendance_rates(cohort)
     page = Paginator(rates.students, 50).get_page(request.GET.get("page"))
     return render(

@@ -38,6 +38,32 @@
     if (summary) { summary.focus(); }
   });
   document.addEventListener("htmx:load", function (event) { focusableTables(event.detail.elt); });
+  // A link with data-disclosure opens the panel it controls in place and closes it again: a
+  // button with aria-expanded once the script runs (HTMX loads the panel on the first click,
+  // hx-trigger="click once"); without JavaScript, a link to a page of its own.
+  function disclosures(root) {
+    var links = root.querySelectorAll ? Array.prototype.slice.call(root.querySelectorAll("a[data-disclosure]")) : [];
+    links.forEach(function (link) {
+      if (link.hasAttribute("aria-expanded")) { return; }
+      link.setAttribute("role", "button");
+      link.setAttribute("aria-expanded", "false");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { disclosures(document); });
+  document.addEventListener("htmx:load", function (event) { disclosures(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-disclosure][aria-expanded]");
+    var panel = link && document.getElementById(link.getAttribute("aria-controls"));
+    if (!panel) { return; }
+    event.preventDefault();
+    var open = link.getAttribute("aria-expanded") !== "true";
+    link.setAttribute("aria-expanded", open ? "true" : "false");
+    panel.hidden = !open;
+  });
+  document.addEventListener("keydown", function (event) {  // a button opens with the space bar too
+    var link = event.target.closest && event.target.closest("a[data-disclosure][role=button]");
+    if (link && event.key === " ") { event.preventDefault(); link.click(); }
+  });
   // HTMX: a 400/422 answer is the view's own error fragment and is swapped in place (see the
   // htmx-config meta tag); any other failed request shows its message in #htmx-error, so a
   // refused action is never silent.

@@ -63,7 +63,8 @@ def test_dashboard_same_query_count_small_and_large(setup, login, settings, mfa_
     client = login(setup.coordinator)
     url = f"/cohorts/{setup.cohort.pk}/dashboard/"
     small, response = _queries(client, url)
-    # At most 12 in all (issue #4), the sessions app's attendance panel (3) included.
+    # At most 12 in all (issue #4); the sessions app's attendance panel costs none here: its
+    # figures load after the page (test_dashboard_attendance_panel_loads_after_the_page).
     assert "attendance-heading" in response.content.decode()
     assert small <= 12, small
     _grow(setup, teams=40)
@@ -260,3 +261,45 @@ def test_dashboard_attendance_summary_is_the_attendance_rule(setup):
     assert key(summary.teams) == key(full.teams)
     assert key(summary.schools) == key(full.schools)
     assert [r.label for r in summary.lowest_teams] == [r.label for r in full.lowest_teams]
+
+
+def test_dashboard_attendance_panel_loads_after_the_page(setup, login, world):
+    # The attendance figures sum every mark of the cohort: the dashboard shows the panel's
+    # heading and a link to the attendance per student, and HTMX loads the figures once the
+    # page is shown, in the same number of queries with 1 team or 40.
+    from tests.sessions.factories import AttendanceFactory, SessionFactory
+
+    def ended_session_with_everyone():
+        ago = timezone.now() - datetime.timedelta(days=2)
+        teams = list(setup.cohort.teams.all())
+        s = SessionFactory(
+            cohort=setup.cohort,
+            kind="working",
+            teams=teams,
+            starts_at=ago - datetime.timedelta(hours=2),
+            ends_at=ago,
+        )
+        for team in teams:
+            for m in team.members.all():
+                AttendanceFactory(session=s, user=m.user, present=True)
+
+    client = login(setup.coordinator)
+    dashboard = client.get(f"/cohorts/{setup.cohort.pk}/dashboard/").content.decode()
+    url = f"/sessions/cohort/{setup.cohort.pk}/attendance/summary/"
+    assert f'hx-get="{url}" hx-trigger="load"' in dashboard
+    assert f'href="/sessions/cohort/{setup.cohort.pk}/attendance/">Présence par étudiant' in (
+        dashboard
+    )
+    ended_session_with_everyone()  # the setup's two teams of one student
+    small, response = _queries(client, url)
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "100 % au total, sur 1 séance de travail terminée." in body
+    assert "Les Défricheurs" in body and "100 %" in body
+    _grow(setup, teams=40)
+    ended_session_with_everyone()
+    large, response = _queries(client, url)
+    assert large == small
+    assert "sur 2 séances de travail terminées." in response.content.decode()
+    # The attendance page's permission: another side's coordinator is refused.
+    assert login(world.b.people["coordinator"]).get(url).status_code in (403, 404)

@@ -211,6 +211,9 @@ def test_coordinator_menu_is_grouped_by_area_and_reaches_every_page_at_1280(page
     for tab in ["Tableau de bord", "Défis", "Écoles", "Équipes", "Calendrier"]:
         tabs.get_by_role("link", name=tab, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("2026-2027")
+        if tab == "Tableau de bord":  # its attendance figures load after the page (HTMX)
+            attendance = page.get_by_role("region", name="Présence")
+            expect(attendance.get_by_role("table", name="Par école")).to_be_visible()
     assert page.console_errors == []
 
 

@@ -256,9 +256,23 @@ def test_coordinator_closes_sets_an_award_aside_publishes_and_downloads_the_repo
     expect(page.get_by_role("status")).to_contain_text("Le vote est clos.")
     # Each project's arithmetic and comments open from its line in the ranking (HTMX).
     ranking = page.get_by_role("region", name="Classement")
-    ranking.get_by_role("link", name=f"Détail du calcul et commentaires · {f1.team.name}").click()
+    # A disclosure button: aria-expanded says whether its panel is open; it closes and opens
+    # again without a second request.
+    toggle = ranking.get_by_role(
+        "button", name=f"Détail du calcul et commentaires · {f1.team.name}"
+    )
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.locator(f"#sheet-{f1.pk}")).to_contain_text(comment)
     expect(page.locator(f"#sheet-{f1.pk}")).to_contain_text("(2×5,00 + 1×4,00) ÷ 3 = 4,67")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator(f"#sheet-{f1.pk}")).to_be_hidden()
+    toggle.focus()
+    page.keyboard.press(" ")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(f"#sheet-{f1.pk}")).to_contain_text(comment)
     expect(page).to_have_url(re.compile(rf"/jury/{jury.pk}/results/$"))
     awards = page.get_by_role("region", name="Prix", exact=True)
     expect(awards).to_contain_text(f"Grand prix : {f1.team.name}")

@@ -82,6 +82,9 @@ ROWS = {
     "sessions:attendance_rates": Row(
         COORDINATES_COHORT, kwargs=lambda w: {"cohort_id": w["sessions_cohort"].pk}
     ),
+    "sessions:attendance_summary": Row(
+        COORDINATES_COHORT, kwargs=lambda w: {"cohort_id": w["sessions_cohort"].pk}
+    ),
     "sessions:detail": Row(SEES_SESSION, kwargs=_session),
     "sessions:edit": Row(RUNS_SESSION, kwargs=_session),
     "sessions:ics": Row(SEES_SESSION, kwargs=_session),

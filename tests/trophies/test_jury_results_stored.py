@@ -151,7 +151,13 @@ def test_a_projects_arithmetic_on_demand(world, login):
     client = login(world.a.people["coordinator"])
     url = reverse("trophies:jury_result_sheet", args=[jury.pk, f1.pk])
     results = text(client.get(reverse("trophies:jury_results", args=[jury.pk])))
-    assert f'href="{url}" hx-get="{url}" hx-target="#sheet-{f1.pk}"' in results
+    # A link (a page of its own without JavaScript) that site.js turns into a disclosure
+    # button with aria-expanded controlling the panel HTMX fills on the first click.
+    assert f'href="{url}" hx-get="{url}" hx-trigger="click once" hx-target="#sheet-{f1.pk}"' in (
+        results
+    )
+    assert f'data-disclosure aria-controls="sheet-{f1.pk}"' in results
+    assert f'<div id="sheet-{f1.pk}" aria-live="polite"></div>' in results
     fragment = text(client.get(url, **HTMX))
     assert "<html" not in fragment
     assert f"{j1} : (2×5,00 + 1×2,00) ÷ 3 = 4,00" in fragment
