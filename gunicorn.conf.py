@@ -40,8 +40,12 @@ limit_request_field_size = 8190
 def child_exit(server, worker):
     """Remove the upload temporary files of a web process that exited (killed, timed out)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
-    from curiouslab.storedfiles import remove_upload_temp_files  # noqa: PLC0415 -- Django's settings load in the arbiter only when a process exits
+    try:
+        from curiouslab.storedfiles import remove_upload_temp_files  # noqa: PLC0415 -- Django's settings load in the arbiter only when a process exits
 
-    removed = remove_upload_temp_files(worker.pid)
+        removed = remove_upload_temp_files(worker.pid)
+    except Exception:  # never stop the arbiter: the storage sweep removes them later
+        server.log.exception("could not remove the upload files of process %s", worker.pid)
+        return
     if removed:
         server.log.info("removed %s upload temporary file(s) of process %s", removed, worker.pid)

@@ -291,3 +291,27 @@ def test_replaced_logo_leaves_only_the_new_file(
     assert logo.name.endswith("logo-2026.png")
     assert files_in(media / "documents" / "branding") == ["logo-2026.png"]
     assert (media / logo.name).read_bytes() == cf.PNG
+
+
+def test_sweep_removes_upload_temporary_files_of_processes_gone(settings, tmp_path):
+    import subprocess
+    import sys
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    mine = os.getpid()
+    names = {
+        f"upload-{gone}-old.upload.mp4": 2 / 24,  # a process gone two hours ago
+        f"upload-{gone}-new.upload.mp4": 0,  # gone a moment ago: its request may be live elsewhere
+        f"upload-{mine}-live.upload.mp4": 2 / 24,  # this process is alive
+        f"upload-{mine}-ancient.upload.mp4": 2,  # alive, but a day old: no request lasts that long
+        "other-tool.tmp": 2,  # not ours
+    }
+    for name, days in names.items():
+        (tmp_path / name).write_bytes(b"x")
+        _age(tmp_path / name, days)
+    assert storedfiles.remove_upload_temp_files() == 2
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [f"upload-{gone}-new.upload.mp4", f"upload-{mine}-live.upload.mp4", "other-tool.tmp"]
+    )
