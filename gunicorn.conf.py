@@ -14,7 +14,10 @@ below only restarts a process whose main loop stops, never a request thread that
 waits. GUNICORN_REQUEST_TIMEOUT (seconds, default 60) ends the process holding a request that
 runs longer (the arbiter starts a new one), and GUNICORN_MAX_BODY (bytes, default 128 MiB)
 answers 413 to a larger body before reading it, 411 to a body of unknown length. gunicorn's
-own limits bound the request line and headers (limit_request_*)."""
+own limits bound the request line and headers (limit_request_*).
+
+A process killed in the middle of an upload cannot remove the upload's temporary file: the
+arbiter does it when the process exits (child_exit, curiouslab/storedfiles.py)."""
 
 import os
 
@@ -32,3 +35,17 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
+
+
+def child_exit(server, worker):
+    """Remove the upload temporary files of a web process that exited (killed, timed out)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "curiouslab.settings")
+    try:
+        from curiouslab.storedfiles import remove_upload_temp_files  # noqa: PLC0415 -- Django's settings load in the arbiter only when a process exits
+
+        removed = remove_upload_temp_files(worker.pid)
+    except Exception:  # never stop the arbiter: the storage sweep removes them later
+        server.log.exception("could not remove the upload files of process %s", worker.pid)
+        return
+    if removed:
+        server.log.info("removed %s upload temporary file(s) of process %s", removed, worker.pid)

@@ -35,6 +35,7 @@ from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
 from curiouslab.site import absolute_url
+from curiouslab.storedfiles import files_atomic, store_in_field
 from curiouslab.uploads import UploadPolicy, check_upload
 
 # --- Attachments: what we accept, decided on the bytes ------------------------------------
@@ -534,7 +535,7 @@ def detect_attachment_type(upload: UploadedFile) -> tuple[str, str]:
     return checked.content_type, ATTACHMENT_TYPES[checked.content_type]
 
 
-@transaction.atomic
+@files_atomic()
 def attachment_add(
     *, challenge: Challenge, actor: User, upload: UploadedFile
 ) -> ChallengeAttachment:
@@ -554,7 +555,7 @@ def attachment_add(
         size=upload.size,
         uploaded_by=actor,
     )
-    attachment.file.save(name, upload, save=False)
+    store_in_field(attachment.file, name, upload)
     attachment.save()
     audit_log(
         actor=actor,

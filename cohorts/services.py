@@ -45,6 +45,7 @@ from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.storedfiles import files_atomic
 from documents.models import DocumentSettings
 from documents.selectors import settings_for
 from documents.services import settings_save
@@ -964,7 +965,7 @@ def _store_files(files, *, folder: str, model, actor: User, **parent) -> list:
     checked = [uploads.check_upload(f) for f in files]
     stored = []
     for c in checked:
-        path = uploads.store(c, folder=folder)
+        path = uploads.store(c, folder=folder)  # deleted should the transaction roll back
         stored.append(
             model.objects.create(
                 path=path,
@@ -995,7 +996,7 @@ def scenario_save(
     title = title.strip()
     if not text:
         raise DomainError(_("Write the scenario."))
-    with transaction.atomic():
+    with files_atomic():  # the files stored in it go with a rollback
         team = _lock_team(team)
         if team.challenge_id is None:
             raise DomainError(_("The team has no challenge yet."))
@@ -1123,7 +1124,7 @@ def deliverable_submit(
         raise DomainError(_("Add at least one file or link."))
     if milestone.cohort_id != team.cohort_id:
         raise DomainError(_("This milestone belongs to another cohort."))
-    with transaction.atomic():
+    with files_atomic():  # the files stored in it go with a rollback
         team = _lock_team(team)
         if timezone.now() > selectors.team_deadline(team, milestone)[1]:
             raise DomainError(

@@ -8,9 +8,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
+from curiouslab import storedfiles as stored_files
 from curiouslab.uploads import CheckedUpload, UploadPolicy, safe_name
 from curiouslab.uploads import check_upload as check_with_policy
 
@@ -55,7 +55,7 @@ def check_upload(upload) -> CheckedUpload:
 
 
 def store(checked: CheckedUpload, *, folder: str) -> str:
-    """Stream the file to the default storage under a random name; return the path."""
+    """Stream the file to the default storage under a random name; return the path
+    (``curiouslab.storedfiles.store``: nothing left when the write or the transaction fails)."""
     checked.upload.seek(0)
-    path = f"{folder}/{uuid.uuid4().hex}.{checked.extension}"
-    return default_storage.save(path, checked.upload)
+    return stored_files.store(f"{folder}/{uuid.uuid4().hex}.{checked.extension}", checked.upload)

@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "privacy.purge_audit_log",
         "schedule": crontab(hour=2, minute=53),
     },
+    # Files in storage that no row points to, older than a day (curiouslab/storedfiles.py).
+    "accounts-storage-sweep": {
+        "task": "accounts.storage_sweep",
+        "schedule": crontab(hour=4, minute=23),
+    },
     # Sessions: reminders the day before a session and two days before a deadline; hourly
     # runs, each reminder claimed once (sessions.models.ReminderSent).
     "sessions-session-reminders": {
@@ -430,6 +435,23 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
+# ... named after the process receiving it, so that a killed process's files are removed by
+# gunicorn's arbiter and by the storage sweep (curiouslab/storedfiles.py). A folder of this
+# machine (the system's by default), never one shared between machines.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "curiouslab.storedfiles.UploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", "") or None
+# The fields other than FileFields that hold a name in the default storage: the storage
+# sweep deletes files older than a day that none of them (nor any FileField) points to.
+STORAGE_PATH_FIELDS = [
+    "cohorts.ScenarioFile.path",
+    "cohorts.DeliverableFile.path",
+    "documents.Document.file",
+    "documents.DocumentArchive.file",
+    "privacy.DataExport.file",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 

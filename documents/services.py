@@ -41,6 +41,7 @@ from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
 from curiouslab.outbox import outbox_enqueue, outbox_enqueue_many
 from curiouslab.site import absolute_url
+from curiouslab.storedfiles import discard, files_atomic, store, store_in_field
 from documents.eligibility import candidates
 from documents.models import (
     Document,
@@ -345,10 +346,11 @@ def storage_path(document: Document) -> str:
 
 def _store(path: str, content: bytes) -> None:
     """Write ``content`` at exactly ``path`` (replacing a partial file left by a killed
-    worker), never at an alternative name."""
+    worker), never at an alternative name; a write that fails (a full disk) leaves no
+    empty or truncated file behind."""
     if default_storage.exists(path):
         default_storage.delete(path)
-    name = default_storage.save(path, ContentFile(content))
+    name = store(path, ContentFile(content))
     if name != path:  # someone wrote it meanwhile: keep one file only
         default_storage.delete(name)
 
@@ -442,7 +444,7 @@ def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool
         raise  # the database went away: the task retries (and takes its claim back)
     except Exception as exc:  # any other failure is recorded on the row and shown
         log.exception("document %s failed", document.pk)
-        documents_set_status(
+        failed = documents_set_status(
             Document.objects.filter(
                 pk=document.pk, status=DocumentStatus.RENDERING, claimed_at=now
             ),
@@ -450,6 +452,8 @@ def _finish(document: Document, content: bytes | None, now, cache: dict) -> bool
             error=f"{exc.__class__.__name__}: {exc}"[:2000],
             error_transient=is_transient(exc),
         )
+        if failed:  # still ours and not ready: no row points to its path
+            discard(storage_path(document))
         return False
     return bool(
         documents_set_status(
@@ -785,6 +789,7 @@ def archive_build(*, archive_id: int, final: bool = True, task_id: str = "") -> 
         error = f"{exc.__class__.__name__}: {exc}"[:2000]
         if is_transient(exc) and not final:
             log.warning("archive %s: %s; it will be retried", archive_id, error)
+            discard(path)
             with contextlib.suppress(DatabaseOperationalError, InterfaceError):
                 documents_set_status(
                     DocumentArchive.objects.filter(pk=archive_id, claimed_at=now),
@@ -796,6 +801,7 @@ def archive_build(*, archive_id: int, final: bool = True, task_id: str = "") -> 
         documents_set_status(
             DocumentArchive.objects.filter(pk=archive_id), DocumentStatus.FAILED, error=error
         )
+        discard(path)  # a failed archive points to no file
         return False
     documents_set_status(
         DocumentArchive.objects.filter(pk=archive_id),
@@ -896,8 +902,19 @@ def template_reset(*, programme: Programme, kind: str, language: str, actor: Use
 
 def branding_save(*, branding: DocumentBranding, actor: User) -> DocumentBranding:
     require(actor, "documents.manage_documents", branding.programme)
-    with transaction.atomic():
+    new_logo = bool(branding.logo) and not branding.logo._committed
+    before = (
+        DocumentBranding.objects.filter(pk=branding.pk).values_list("logo", flat=True).first()
+        if branding.pk
+        else None
+    )
+    with files_atomic():
+        if new_logo:
+            store_in_field(branding.logo, branding.logo.name, branding.logo.file)
         branding.save()
+        if before and before != branding.logo.name:  # the logo replaced or removed
+            storage = branding.logo.storage
+            transaction.on_commit(lambda: discard(before, storage))
         audit_log(
             actor=actor,
             action="documents.branding_save",

@@ -28,6 +28,11 @@ What happens when something goes wrong, exactly:
   of times (``DOCUMENTS_AUTO_RETRIES``, after 30 s, 1 min, 2 min).
 - **A permanent error** (a template that cannot render, a bug): the document fails at once
   with its reason, shown to the coordinator, who can retry it (or all of a batch's at once).
+- **Files.** A document's PDF has one path (its verification code), written again by each
+  try. A write that fails leaves no empty or truncated file (``curiouslab.storedfiles.store``),
+  and a document that fails has no file at its path, even one an earlier try wrote; a failed
+  archive leaves no partial ZIP. What a killed machine could still leave is removed by the
+  nightly ``storage_sweep`` (files older than a day that no row points to).
 """
 
 from __future__ import annotations

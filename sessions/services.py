@@ -21,6 +21,7 @@ from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
 from curiouslab.site import absolute_url
+from curiouslab.storedfiles import files_atomic, store_in_field
 from curiouslab.uploads import UploadPolicy, check_upload
 from sessions.models import (
     Attendance,
@@ -196,9 +197,9 @@ def material_add(
     ):
         raise DomainError(_("Only the people running this session can attach material."))
     checked = check_upload(upload, MATERIAL_POLICY)
-    with transaction.atomic():
+    with files_atomic():
         material = SessionMaterial(session=session, title=title, uploaded_by=actor)
-        material.file.save(checked.name, upload, save=False)
+        store_in_field(material.file, checked.name, upload)
         material.save()
         audit_log(
             actor=actor,

@@ -41,3 +41,12 @@ def purge_expired_invitations() -> int:
     from curiouslab.accounts.services import invitations_purge_expired  # noqa: PLC0415 -- tasks are leaves: the service loads when the task first runs
 
     return invitations_purge_expired()
+
+
+@shared_task(name="accounts.storage_sweep", acks_late=True)
+def storage_sweep() -> int:
+    """Beat, daily: delete the files in storage that no row points to, older than a day,
+    and the upload temporary files of processes gone (curiouslab/storedfiles.py)."""
+    from curiouslab.storedfiles import storage_sweep as sweep  # noqa: PLC0415 -- tasks are leaves: the service loads when the task first runs
+
+    return len(sweep(delete=True))

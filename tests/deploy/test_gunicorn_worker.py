@@ -2,59 +2,30 @@
 processes, and a new connection is served while kept-alive ones keep every thread busy."""
 
 import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from tests.deploy.gunicorn_server import gunicorn
 
 
 @pytest.fixture
 def server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            GUNICORN,
-            "tests.deploy.pid_app:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",  # gunicorn 27 would share one socket path with others
-        ],
-        cwd=ROOT,
-        # gunicorn.conf.py is read from the working directory, as in production; two
-        # processes of two threads each.
-        env={
-            **os.environ,
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_THREADS": "2",
-            "GUNICORN_ACCESS_LOG": "",
-        },
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 20
-    pids = set()
-    while time.monotonic() < deadline and len(pids) < 2:
-        try:
-            pids.add(get(http.client.HTTPConnection("127.0.0.1", port, timeout=5)))
-        except OSError:
-            time.sleep(0.1)
-    try:
+    # gunicorn.conf.py is read from the working directory, as in production; two processes of
+    # two threads each.
+    env = {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2"}
+    with gunicorn("tests.deploy.pid_app:application", env) as (port, _proc):
+        deadline = time.monotonic() + 20
+        pids = set()
+        while time.monotonic() < deadline and len(pids) < 2:
+            try:
+                pids.add(get(http.client.HTTPConnection("127.0.0.1", port, timeout=5)))
+            except OSError:
+                time.sleep(0.1)
         assert len(pids) == 2, "gunicorn did not start its two processes"
         yield port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
 
 
 def get(conn):

@@ -3,63 +3,23 @@ one that outlives GUNICORN_REQUEST_TIMEOUT ends its process and a fresh one serv
 requests; a body over GUNICORN_MAX_BODY is refused before it is read."""
 
 import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from tests.deploy.gunicorn_server import gunicorn, request
 
 
 @pytest.fixture
 def server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            GUNICORN,
-            "tests.deploy.limits_app:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",  # gunicorn 27 would share one socket path with others
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "WEB_CONCURRENCY": "1",
-            "GUNICORN_THREADS": "2",
-            "GUNICORN_ACCESS_LOG": "",
-            "GUNICORN_REQUEST_TIMEOUT": "2",
-            "GUNICORN_MAX_BODY": "10000",
-        },
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            pid(port)
-            break
-        except OSError:
-            time.sleep(0.1)
-    try:
-        yield port, proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(10)
-
-
-def request(port, method="GET", path="/", body=None, headers=None, timeout=15):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    return response.status, response.read().decode()
+    env = {
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "2",
+        "GUNICORN_REQUEST_TIMEOUT": "2",
+        "GUNICORN_MAX_BODY": "10000",
+    }
+    with gunicorn("tests.deploy.limits_app:application", env) as running:
+        yield running
 
 
 def pid(port) -> int:

@@ -191,3 +191,40 @@ def test_bulk_retry_renders_every_failed_document_in_one_action(
         created
     )
     assert "relancé" in response.content.decode()
+
+
+def test_email_task_retries_when_the_database_is_lost_then_sends_once(
+    docworld, django_capture_on_commit_callbacks, monkeypatch, mailoutbox
+):
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from documents.tasks import email_documents
+
+    created = _issue(docworld, django_capture_on_commit_callbacks)
+    real = services.documents_email_send
+    fails = {"n": 1}
+
+    def lost_once(**kwargs):
+        if fails["n"]:
+            fails["n"] -= 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "documents_email_send", lost_once)
+    states = []
+    for attempt in range(3):
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                email_documents.apply(
+                    kwargs={"cohort_id": docworld.a.cohort.pk}, task_id="mail", retries=attempt
+                )
+        except Retry:
+            states.append("RETRY")
+        else:
+            states.append("SUCCESS")
+            break
+    assert states == ["RETRY", "SUCCESS"]
+    recipients = {d.recipient.email for d in created if d.recipient}
+    assert recipients and {m.to[0] for m in mailoutbox} == recipients
+    assert len(mailoutbox) == len(recipients)
