@@ -41,7 +41,7 @@ def _org(publication: Publication) -> int:
 
 def _lock(publication: Publication) -> Publication:
     return (
-        Publication.objects.select_for_update()
+        Publication.objects.select_for_update(of=("self",))
         .select_related("team__cohort__programme", "team__challenge")
         .get(pk=publication.pk)
     )
