@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "documents",
     "privacy",
     "onboarding",
+    "commons",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ APPS = [
     "territories",
     "privacy",
     "onboarding",
+    "commons",
 ]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]
 
