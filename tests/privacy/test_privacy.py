@@ -265,3 +265,15 @@ def test_a_retention_beyond_ten_years_is_refused_and_changes_nothing(world, logi
     assert "inférieure ou égale à 10" in page and "adresse de courriel valide" in page
     programme.refresh_from_db()
     assert programme.retention_years == 3 and programme.dpo_email == ""
+
+
+def test_the_storage_sweep_keeps_a_waiting_export(world):
+    from curiouslab.storedfiles import orphans
+
+    export = services.export_build(
+        export_id=services.export_request(user=world.a.people["student"]).pk
+    )
+    later = timezone.now() + datetime.timedelta(days=3)
+    assert export.file not in set(orphans(now=later))
+    services.exports_purge_expired(now=later + datetime.timedelta(days=5))
+    assert not default_storage.exists(export.file)
