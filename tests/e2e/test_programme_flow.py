@@ -27,10 +27,14 @@ def test_coordinator_creates_a_programme_by_clicking(page, coordinator):  # noqa
         str(coordinator.memberships.get().organisation_id)
     )
 
-    # A missing name is marked on the field itself.
+    # A missing name is marked on the field itself, and the error summary, which takes the
+    # focus, links to it.
     page.get_by_role("button", name="Créer le programme").click()
     expect(page.locator("#id_name")).to_have_class(re.compile("is-invalid"))
-    expect(page.get_by_text("Ce champ est obligatoire.")).to_be_visible()
+    expect(page.get_by_text("Ce champ est obligatoire.", exact=True)).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.get_by_role("link", name="Nom\u00a0: Ce champ est obligatoire.").click()
+    expect(page.locator("#id_name")).to_be_focused()
     assert not Programme.objects.exists()
 
     page.get_by_role("textbox", name="Nom*").fill("Curious Lab Val-de-Marne")
