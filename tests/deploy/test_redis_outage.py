@@ -149,7 +149,7 @@ def test_sign_in_and_every_signed_in_page_answer_while_redis_is_down(
     }
     for name, row in sorted(rows.items()):
         url_name = "admin:index" if name == "admin:*" else name
-        url = reverse(url_name, kwargs=row.kwargs(world)) + (f"?{row.query}" if row.query else "")
+        url = row.url(url_name, world)
         for role in ROLES:
             persona = str(role)
             client.force_login(
