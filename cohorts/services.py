@@ -12,7 +12,6 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ChallengeStatus
@@ -45,6 +44,7 @@ from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log, snapshot
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.slugs import unique_slug
 from curiouslab.storedfiles import files_atomic
 from documents.models import DocumentSettings
 from documents.selectors import settings_for
@@ -127,12 +127,9 @@ def programme_create(*, organisation: Organisation, actor: User, data: dict) -> 
     if data["team_min_size"] > data["team_max_size"]:
         raise DomainError(_("The minimum team size cannot exceed the maximum."))
     with transaction.atomic():
-        base = slugify(data["name"])[:70] or "programme"
-        taken = set(Programme.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        slug = base
-        n = 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
+        slug = unique_slug(
+            Programme.objects.all(), data["name"], max_length=70, fallback="programme"
+        )
         programme = Programme.objects.create(
             organisation=organisation,
             slug=slug,

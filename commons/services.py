@@ -10,7 +10,6 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cohorts.models import DeliverableVersion, Team
@@ -20,6 +19,7 @@ from curiouslab.accounts.models import User
 from curiouslab.accounts.rules import require
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
+from curiouslab.slugs import unique_slug
 
 TRANSITIONS = {
     PublicationStatus.PROPOSED: {PublicationStatus.APPROVED, PublicationStatus.UNPUBLISHED},
@@ -48,12 +48,12 @@ def _lock(publication: Publication) -> Publication:
 
 
 def _unique_slug(team: Team) -> str:
-    base = slugify(f"{team.name}-{team.cohort.programme.slug}")[:120] or "projet"
-    slug, n = base, 1
-    while Publication.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(
+        Publication.objects.all(),
+        f"{team.name}-{team.cohort.programme.slug}",
+        max_length=120,
+        fallback="projet",
+    )
 
 
 def publication_propose(*, team: Team, actor: User, commune_text: str) -> Publication:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from curiouslab.accounts.models import Organisation, Role, User
@@ -18,6 +17,7 @@ from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import Recipient, send_templated_mail
 from curiouslab.site import absolute_url
+from curiouslab.slugs import unique_slug
 from onboarding import selectors
 from onboarding.enums import RequestStatus
 from onboarding.models import TerritoryRequest
@@ -53,12 +53,9 @@ def request_submit(*, data: dict, language: str) -> TerritoryRequest:
     """Record the request (``data``: a valid TerritoryRequestForm's cleaned data), tell the
     platform administrators and acknowledge it to the person who asked."""
     with transaction.atomic():
-        request = TerritoryRequest.objects.create(
-            **{field: data.get(field) for field in REQUEST_FIELDS},
-            language=language,
-        )
-        request.email = request.email.strip().lower()
-        request.save(update_fields=["email"])
+        fields = {field: data.get(field) for field in REQUEST_FIELDS}
+        fields["email"] = fields["email"].strip().lower()
+        request = TerritoryRequest.objects.create(**fields, language=language)
         audit_log(
             actor=None,
             action="territory_request.create",
@@ -86,15 +83,6 @@ def _locked_pending(request_id: int) -> TerritoryRequest:
     return request
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "territoire"
-    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def request_approve(*, request_id: int, actor: User) -> TerritoryRequest:
     """Create the organisation and invite the person who asked as its first coordinator (the
     invitation's e-mail carries the link; they then set a password and a second factor,
@@ -108,7 +96,9 @@ def request_approve(*, request_id: int, actor: User) -> TerritoryRequest:
         organisation = Organisation.objects.create(
             kind=request.kind,
             name=request.name,
-            slug=_unique_slug(request.name),
+            slug=unique_slug(
+                Organisation.objects.all(), request.name, max_length=70, fallback="territoire"
+            ),
             **place,
         )
         audit_log(
