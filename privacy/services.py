@@ -173,21 +173,19 @@ def cohort_retention_ends(cohort: Cohort) -> datetime.date:
     return _years_after(cohort.closing, cohort.programme.retention_years)
 
 
-def _participant_ids(cohort_ids: list[int]) -> set[int]:
-    ids = set(
-        TeamMember.objects.filter(team__cohort_id__in=cohort_ids).values_list("user_id", flat=True)
-    )
-    ids |= set(
-        CoachAssignment.objects.filter(team__cohort_id__in=cohort_ids).values_list(
-            "coach_id", flat=True
+def _participants(cohorts) -> Q:
+    """The people who take part in ``cohorts`` (a queryset): team members, coaches, jurors;
+    as subqueries, so nothing of the size of the platform is read into memory. A jury seat
+    without an account is left out: a NULL would make the NOT IN of ``exclude`` keep nobody."""
+    return (
+        Q(pk__in=TeamMember.objects.filter(team__cohort__in=cohorts).values("user_id"))
+        | Q(pk__in=CoachAssignment.objects.filter(team__cohort__in=cohorts).values("coach_id"))
+        | Q(
+            pk__in=JuryMember.objects.filter(jury__cohort__in=cohorts, user__isnull=False).values(
+                "user_id"
+            )
         )
     )
-    ids |= set(
-        JuryMember.objects.filter(jury__cohort_id__in=cohort_ids, user__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    return ids
 
 
 def retention_apply(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -199,20 +197,26 @@ def retention_apply(*, today: datetime.date | None = None) -> dict[str, int]:
     a run cut short goes on where it stopped (anonymised people are skipped). Logs and audits
     what it did, per cohort."""
     today = today or timezone.localdate()
-    cohorts = list(Cohort.objects.select_related("programme").order_by("closing", "pk"))
+    waiting = Cohort.objects.filter(participants_anonymised_at__isnull=True)
     due = [
         c
-        for c in cohorts
-        if c.participants_anonymised_at is None and cohort_retention_ends(c) <= today
+        for c in waiting.select_related("programme").order_by("closing", "pk")
+        if cohort_retention_ends(c) <= today
     ]
-    live_ids = [c.pk for c in cohorts if c.participants_anonymised_at is None and c not in due]
-    kept = _participant_ids(live_ids) | set(
-        Membership.objects.active().filter(role__in=STAFF_ROLES).values_list("user_id", flat=True)
-    )
+    live = waiting.exclude(pk__in=[c.pk for c in due])
+    staff = Membership.objects.active().filter(role__in=STAFF_ROLES).values("user_id")
     done = {"cohorts": 0, "people": 0}
     for cohort in due:
         people = 0
-        for user_id in sorted(_participant_ids([cohort.pk]) - kept):
+        erased = (
+            User.objects.filter(_participants(Cohort.objects.filter(pk=cohort.pk)))
+            .exclude(_participants(live))
+            .exclude(pk__in=staff)
+            .filter(anonymised_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for user_id in list(erased):
             with transaction.atomic():
                 user = (
                     User.objects.select_for_update()

@@ -277,3 +277,19 @@ def test_the_storage_sweep_keeps_a_waiting_export(world):
     assert export.file not in set(orphans(now=later))
     services.exports_purge_expired(now=later + datetime.timedelta(days=5))
     assert not default_storage.exists(export.file)
+
+
+def test_a_jury_seat_without_an_account_in_a_kept_cohort_keeps_nobody_else(docworld):
+    """A seat of side B's (kept) jury has no account yet: the ended cohort's student is
+    anonymised all the same."""
+    from tests.trophies.factories import ready_jury
+    from trophies.models import JuryMember
+
+    world = docworld
+    jury = ready_jury(world.b.cohort, jurors=0, finalists=0)[0]
+    JuryMember.objects.create(jury=jury, email="sans.compte@example.org", name="Sans compte")
+    _ended_cohort(world.a, years_ago=4)
+    services.retention_apply()
+    student = world.a.people["student"]
+    student.refresh_from_db()
+    assert student.anonymised_at is not None
