@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from curiouslab.accounts.models import Organisation, Role, User
-from curiouslab.accounts.roles import roles_for
+from curiouslab.accounts.rules import require
 from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
@@ -45,8 +45,7 @@ def _platform_admins() -> list[User]:
 
 
 def require_platform_admin(user: User) -> None:
-    if not roles_for(user).has(Role.PLATFORM_ADMIN):
-        raise DomainError(_("Only a platform administrator may do this."), code="forbidden")
+    require(user, "onboarding.run_platform", None)
 
 
 def request_submit(*, data: dict, language: str) -> TerritoryRequest:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curiouslab.accounts.models import Invitation, Role
-from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
 from onboarding import selectors, services
 from onboarding.forms import RejectForm, TerritoryRequestForm
@@ -26,7 +25,7 @@ def platform_admin_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not roles_for(request.user).has(Role.PLATFORM_ADMIN):
+        if not request.user.has_perm("onboarding.run_platform"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

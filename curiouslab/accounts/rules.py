@@ -39,6 +39,7 @@ is_school_referent = has_role(Role.SCHOOL_REFERENT)
 is_student = has_role(Role.STUDENT)
 is_coach = has_role(Role.COACH)
 is_juror = has_role(Role.JUROR)
+is_platform_admin = has_role(Role.PLATFORM_ADMIN)
 
 
 @rules.predicate
