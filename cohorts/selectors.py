@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ChallengeStatus
 from cohorts.composition import team_composition
+from cohorts.formats import Feature, formats_using
 from cohorts.models import (
     KICKOFF_WINDOW,
     CoachAssignment,
@@ -244,25 +245,23 @@ def joinable_cohorts(user) -> QuerySet[Cohort]:
 
 
 def cohorts_open_to_schools_of(user) -> QuerySet[Cohort]:
-    """Every cohort of the territory of the referent's schools (joined or not)."""
+    """Every cohort of the territory of the referent's schools (joined or not), of the
+    formats in which schools enrol."""
     territories = Organisation.objects.filter(
         id__in=roles_for(user).orgs(Role.SCHOOL_REFERENT)
     ).values("territory_id")
-    return Cohort.objects.filter(programme__organisation_id__in=territories).select_related(
-        "programme"
-    )
+    return Cohort.objects.filter(
+        programme__organisation_id__in=territories,
+        programme__format__in=formats_using(Feature.SCHOOLS),
+    ).select_related("programme")
 
 
 def cohort_calendar(cohort: Cohort, milestones) -> list[dict]:
     """The cohort's dates and milestones in order, each marked past or upcoming."""
     today = timezone.localdate()
     items = [
-        {"date": cohort.call_opens, "label": _("Call for challenges opens")},
-        {"date": cohort.call_closes, "label": _("Call for challenges closes")},
-        {"date": cohort.kickoff, "label": _("Kickoff")},
-        {"date": cohort.working_starts, "label": _("Working period starts")},
-        {"date": cohort.working_ends, "label": _("Working period ends")},
-        {"date": cohort.closing, "label": _("Closing session")},
+        {"date": getattr(cohort, name), "label": label}
+        for name, label in cohort.format_spec.phases.items()
     ]
     for m in milestones:
         items.append(

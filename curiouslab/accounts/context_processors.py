@@ -28,7 +28,7 @@ class NavItem:
 AREAS: dict[str, Promise | str] = {
     "": "",
     "challenges": _("Challenges"),
-    "cohorts": _("Cohorts and teams"),
+    "cohorts": _("Programmes and teams"),
     "sessions": _("Sessions"),
     "jury": _("Jury and documents"),
     "admin": _("Administration"),
