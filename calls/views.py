@@ -79,8 +79,13 @@ def _call_forms(request, call: Call | None):
             for t in call.attachment_types.all()
         ]
     form = forms.CallForm(data, instance=call)
-    criteria = forms.CriterionFormSet(data, prefix="criteria", initial=initial_criteria)
-    types = forms.AttachmentTypeFormSet(data, prefix="types", initial=initial_types)
+    # Posted, every row counts (with an initial, Django skips a row posted unchanged).
+    criteria = forms.CriterionFormSet(
+        data, prefix="criteria", initial=None if data else initial_criteria
+    )
+    types = forms.AttachmentTypeFormSet(
+        data, prefix="types", initial=None if data else initial_types
+    )
     return form, criteria, types
 
 
@@ -243,10 +248,11 @@ def dossier_edit(request, pk: int):
     editable = services.editable_sections(dossier)
     data = request.POST if request.method == "POST" else None
     form = forms.DossierForm(data, dossier=dossier, editable=editable)
-    initial = [
-        {"kind": b.kind, "label": b.label, "amount": b.amount} for b in dossier.budget_lines.all()
-    ]
-    budget = forms.BudgetFormSet(data, prefix="budget", initial=initial)
+    budget_lines = list(dossier.budget_lines.all())
+    initial = [{"kind": b.kind, "label": b.label, "amount": b.amount} for b in budget_lines]
+    # The rows saved are the form's first rows when it is shown; posted, every row counts
+    # (with an initial, Django would skip a row posted unchanged).
+    budget = forms.BudgetFormSet(data, prefix="budget", initial=None if data else initial)
     if request.method == "POST":
         budget_open = Section.BUDGET in editable
         if form.is_valid() and (not budget_open or budget.is_valid()):
@@ -274,6 +280,7 @@ def dossier_edit(request, pk: int):
         form=form,
         budget=budget,
         attachment_form=forms.AttachmentForm(call=dossier.call),
+        budget_lines=budget_lines,
     )
     return render(
         request, "calls/dossier_edit.html", context, status=400 if request.method == "POST" else 200
