@@ -24,6 +24,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("sessions/", include("sessions.urls")),
     path("jury/", include("trophies.urls")),
+    path("appels/", include("calls.urls")),
     path("", include("documents.urls")),
     path("", include("privacy.urls")),
     path("", include("onboarding.urls")),
