@@ -172,3 +172,29 @@ def consent_set(*, publication: Publication, actor: User, given: bool) -> NameCo
                 after={"given": given},
             )
     return consent
+
+
+def publication_approve(*, publication: Publication, actor: User, commune_text: str) -> Publication:
+    """The municipality approves the text about its commune, amended as it wishes: the text
+    and the approval are one step (what it approved is what is shown)."""
+    with transaction.atomic():
+        locked = _lock(publication)
+        require(actor, "commons.approve_commune_text", locked)
+        if locked.status != PublicationStatus.PROPOSED:
+            raise DomainError(_("This text has already been approved."))
+        text = commune_text.strip()
+        if text != locked.commune_text:
+            before = locked.commune_text
+            locked.commune_text = text
+            locked.save(update_fields=["commune_text"])
+            audit_log(
+                actor=actor,
+                action="publication.commune_text",
+                obj=locked,
+                organisation=_org(locked),
+                before={"commune_text": before},
+                after={"commune_text": text},
+            )
+        return publication_set_status(
+            publication=locked, actor=actor, status=PublicationStatus.APPROVED
+        )

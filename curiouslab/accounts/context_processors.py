@@ -31,6 +31,7 @@ AREAS: dict[str, Promise | str] = {
     "cohorts": _("Cohorts and teams"),
     "sessions": _("Sessions"),
     "jury": _("Jury and documents"),
+    "commons": _("The commons"),
     "admin": _("Administration"),
 }
 
