@@ -19,9 +19,15 @@ def _team_panel(team) -> dict:
 
 
 def _dashboard_panel(cohort) -> dict:
-    from commons.selectors import cohort_publication_counts  # noqa: PLC0415 -- models load after the registry is ready
+    from commons import selectors  # noqa: PLC0415 -- models load after the registry is ready
 
-    return {"cohort": cohort, "counts": cohort_publication_counts(cohort)}
+    return {
+        "cohort": cohort,
+        "counts": selectors.cohort_publication_counts(cohort),
+        "realisation": selectors.realisation(
+            selectors.publications_public().filter(team__cohort=cohort)
+        ),
+    }
 
 
 class CommonsConfig(AppConfig):

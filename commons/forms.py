@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commons.enums import Licence
+from commons.models import Outcome, OutcomeMilestone
 
 TEXT_MAX = 5000
 
@@ -56,3 +57,33 @@ class ConsentForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
+
+
+class OutcomeForm(forms.ModelForm):
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("A PNG, JPEG or WebP image, 5 MB at most: what was built."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+
+    class Meta:
+        model = Outcome
+        fields = ["status", "reason", "progress", "budget", "link", "photo_alt"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].max_length = TEXT_MAX
+        self.fields["budget"].min_value = 0
+        self.fields["budget"].widget.attrs["min"] = 0
+        self.order_fields(
+            ["status", "progress", "reason", "budget", "link", "photo", "photo_alt", "remove_photo"]
+        )
+
+
+class OutcomeMilestoneForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeMilestone
+        fields = ["on", "label"]
+        widgets = {"on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

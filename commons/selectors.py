@@ -23,8 +23,8 @@ from cohorts.models import (
     TeamMember,
 )
 from cohorts.selectors import cohorts_managed_by
-from commons.enums import PublicationStatus
-from commons.models import NameConsent, Publication
+from commons.enums import OutcomeStatus, PublicationStatus
+from commons.models import NameConsent, Outcome, OutcomeMilestone, Publication
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from territories.models import Departement
@@ -147,6 +147,7 @@ class ArchiveFilters:
     departement: str = ""
     year: int | None = None
     programme: str = ""
+    outcome: str = ""
     sort: str = "date"
 
     @classmethod
@@ -160,6 +161,9 @@ class ArchiveFilters:
             departement=params.get("departement", "").strip()[:3],
             year=int(year) if year.isascii() and year.isdigit() and len(year) == 4 else None,
             programme=params.get("programme", "").strip()[:80],
+            outcome=params.get("outcome", "")
+            if params.get("outcome") in OutcomeStatus.values
+            else "",
             sort=sort if sort in SORTS else ("relevance" if q else "date"),
         )
 
@@ -170,6 +174,7 @@ class ArchiveFilters:
             "departement": self.departement,
             "year": self.year or "",
             "programme": self.programme,
+            "outcome": self.outcome,
             "sort": self.sort,
             **overrides,
         }
@@ -177,7 +182,9 @@ class ArchiveFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.theme or self.departement or self.year or self.programme)
+        return bool(
+            self.q or self.theme or self.departement or self.year or self.programme or self.outcome
+        )
 
 
 def _search(queryset: QuerySet[Publication], text: str, *, ranked: bool) -> QuerySet[Publication]:
@@ -213,7 +220,7 @@ def _search(queryset: QuerySet[Publication], text: str, *, ranked: bool) -> Quer
 def archive(filters: ArchiveFilters) -> QuerySet[Publication]:
     """The published projects of every programme, filtered, searched and sorted."""
     qs = with_departement(publications_public()).select_related(
-        "team__challenge__municipality__commune"
+        "team__challenge__municipality__commune", "outcome"
     )
     if filters.theme:
         qs = qs.filter(team__challenge__theme=filters.theme)
@@ -223,6 +230,10 @@ def archive(filters: ArchiveFilters) -> QuerySet[Publication]:
         qs = qs.filter(team__cohort__year=filters.year)
     if filters.programme:
         qs = qs.filter(team__cohort__programme__slug=filters.programme)
+    if filters.outcome == OutcomeStatus.IDEA:  # no follow-up yet reads as an idea
+        qs = qs.filter(Q(outcome__status=OutcomeStatus.IDEA) | Q(outcome__isnull=True))
+    elif filters.outcome:
+        qs = qs.filter(outcome__status=filters.outcome)
     if filters.q:
         return _search(qs, filters.q, ranked=filters.sort == "relevance")
     return qs.order_by("-published_at", "-id")
@@ -311,3 +322,22 @@ def programmes_public() -> QuerySet[Programme]:
         )
         .order_by("name")
     )
+
+
+# --- Follow-up ------------------------------------------------------------------------------
+
+
+def project_outcome(publication: Publication) -> tuple[Outcome | None, list[OutcomeMilestone]]:
+    outcome = Outcome.objects.filter(publication=publication).first()
+    if outcome is None:
+        return None, []
+    return outcome, list(outcome.milestones.all())
+
+
+def realisation(queryset: QuerySet[Publication]) -> dict:
+    """How many of these publications were built, out of how many (one query)."""
+    figures = queryset.order_by().aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(outcome__status=OutcomeStatus.DONE))
+    )
+    total, done = figures["total"] or 0, figures["done"] or 0
+    return {"total": total, "done": done, "rate": round(100 * done / total) if total else None}

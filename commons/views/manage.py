@@ -18,7 +18,7 @@ from cohorts.models import Team
 from cohorts.selectors import cohorts_managed_by
 from commons import forms, selectors, services
 from commons.enums import PublicationStatus
-from commons.models import Publication
+from commons.models import OutcomeMilestone, Publication
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.errors import DomainError
@@ -115,6 +115,8 @@ def publication_detail(request, pk: int):
         "can_manage": can_manage,
         "can_approve": can_approve,
         "can_consent": can_consent,
+        "can_record_outcome": publication.status == PublicationStatus.PUBLISHED
+        and user.has_perm("commons.record_outcome", publication),
         "can_publish": can_manage and PublicationStatus.PUBLISHED in allowed,
         "can_unpublish": can_manage and PublicationStatus.UNPUBLISHED in allowed,
         "waits_for_commune": publication.status == PublicationStatus.PROPOSED,
@@ -229,3 +231,87 @@ def consent(request, pk: int):
         else:
             messages.success(request, _("Your name will not appear: the team's name only."))
     return redirect(_back(publication))
+
+
+# --- Follow-up ------------------------------------------------------------------------------
+
+
+@login_required
+def outcome_edit(request, pk: int):
+    """The municipality records what became of its published project."""
+    publication = _visible(request, pk)
+    _allowed(request, "commons.record_outcome", publication)
+    if publication.status != PublicationStatus.PUBLISHED:
+        messages.error(request, _("The follow-up is recorded for a published project."))
+        return redirect(_back(publication))
+    outcome, milestones = selectors.project_outcome(publication)
+    form = forms.OutcomeForm(request.POST or None, request.FILES or None, instance=outcome)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outcome_record(
+                publication=publication,
+                actor=request.user,
+                data=form.cleaned_data,
+                photo=form.cleaned_data.get("photo"),
+                remove_photo=form.cleaned_data.get("remove_photo", False),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you: the follow-up is on the public page."))
+            return redirect("commons:outcome_edit", pk=publication.pk)
+    return render(
+        request,
+        "commons/outcome_edit.html",
+        {
+            "publication": publication,
+            "team": publication.team,
+            "form": form,
+            "outcome": outcome,
+            "milestones": milestones,
+            "milestone_form": forms.OutcomeMilestoneForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def outcome_milestone_add(request, pk: int):
+    publication = _visible(request, pk)
+    _allowed(request, "commons.record_outcome", publication)
+    form = forms.OutcomeMilestoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("Give the milestone a date and a few words."))
+        services.outcome_milestone_add(
+            publication=publication,
+            actor=request.user,
+            on=form.cleaned_data["on"],
+            label=form.cleaned_data["label"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The milestone is added to the timeline."))
+    return redirect("commons:outcome_edit", pk=publication.pk)
+
+
+@login_required
+@require_POST
+def outcome_milestone_delete(request, pk: int):
+    milestone = get_object_or_404(
+        OutcomeMilestone.objects.select_related("outcome__publication").filter(
+            outcome__publication__in=selectors.publications_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    publication = milestone.outcome.publication
+    _allowed(request, "commons.record_outcome", publication)
+    try:
+        services.outcome_milestone_delete(milestone=milestone, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The milestone is removed."))
+    return redirect("commons:outcome_edit", pk=publication.pk)

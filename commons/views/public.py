@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from cohorts.models import Programme
 from commons import selectors
-from commons.enums import Licence
+from commons.enums import Licence, OutcomeStatus
 from commons.models import Publication
 from curiouslab.downloads import serve_stored_file
 from curiouslab.site import absolute_url
@@ -25,6 +25,7 @@ LICENCE_URLS = {
     Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
     Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
 }
+PHOTO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
 # What json.dumps leaves that could close the <script> element or open a comment in it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -69,6 +70,7 @@ def project(request, slug: str):
         raise Http404
     team, challenge = publication.team, publication.team.challenge
     names = selectors.public_member_names(publication)
+    outcome, outcome_milestones = selectors.project_outcome(publication)
     url = absolute_url(reverse("commons:project", args=[publication.slug]))
     return render(
         request,
@@ -85,6 +87,8 @@ def project(request, slug: str):
             "files_downloadable": publication.files_downloadable,
             "licence_url": LICENCE_URLS.get(publication.licence, ""),
             "awards": selectors.project_awards(publication),
+            "outcome": outcome,
+            "outcome_milestones": outcome_milestones,
             "canonical_url": url,
             "og_description": challenge.question[:300],
             "json_ld": _json_ld(_project_json_ld(publication, url, names)),
@@ -103,11 +107,25 @@ def project_file(request, slug: str, pk: int):
     )
 
 
+def project_photo(request, slug: str):
+    """The follow-up's photo, shown on the project page (an image: inline, with nosniff)."""
+    publication = selectors.public_project(slug)
+    if publication is None:
+        raise Http404
+    outcome, _milestones = selectors.project_outcome(publication)
+    if outcome is None or not outcome.photo:
+        raise Http404
+    name = outcome.photo.name
+    content_type = PHOTO_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+    return serve_stored_file(
+        name, filename=f"{publication.slug}.{name.rsplit('.', 1)[-1]}", content_type=content_type
+    )
+
+
 def archive(request):
     filters = selectors.ArchiveFilters.from_query(request.GET)
-    page = Paginator(selectors.archive(filters), selectors.ARCHIVE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    results = selectors.archive(filters)
+    page = Paginator(results, selectors.ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "commons/archive.html",
@@ -116,6 +134,8 @@ def archive(request):
             "page": page,
             "query": filters.querystring(),
             "choices": selectors.archive_choices(),
+            "outcome_statuses": OutcomeStatus.choices,
+            "realisation": selectors.realisation(selectors.publications_public()),
         },
     )
 

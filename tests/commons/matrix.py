@@ -6,6 +6,7 @@ roles of side B get a 404, the other roles a 403."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cohorts.models import DeliverableFile
@@ -77,12 +78,23 @@ def build(world):
         publication=pub, actor=a.people["municipal_staff"], commune_text="Une commune."
     )
     services.publication_set_status(publication=pub, actor=coord, status="published")
+    muni = a.people["municipal_staff"]
+    services.outcome_record(
+        publication=pub,
+        actor=muni,
+        data={"status": "in_progress", "progress": 40, "photo_alt": "Le chantier"},
+        photo=SimpleUploadedFile("chantier.png", f.PNG, content_type="image/png"),
+    )
+    milestone = services.outcome_milestone_add(
+        publication=pub, actor=muni, on=today, label="Premier coup de pioche"
+    )
     world.objects.update(
         {
             "commons_publication": pub,
             "commons_version": version,
             "commons_file": file,
             "commons_team_to_propose": to_propose,
+            "commons_outcome_milestone": milestone,
         }
     )
 
@@ -98,6 +110,7 @@ ROWS = {
         PUBLIC,
         kwargs=lambda w: {"slug": w["commons_publication"].slug, "pk": w["commons_file"].pk},
     ),
+    "commons:project_photo": Row(PUBLIC, kwargs=lambda w: {"slug": w["commons_publication"].slug}),
     "commons:programme_list": Row(PUBLIC),
     "commons:programme_detail": Row(PUBLIC, kwargs=lambda w: {"slug": w.a.programme.slug}),
     "commons:publication_list": Row(FOLLOWERS_LIST),
@@ -126,5 +139,22 @@ ROWS = {
     ),
     "commons:consent": Row(
         _action("student"), kwargs=_pub, method="post", data=lambda w: {"given": "yes"}
+    ),
+    # The follow-up is the municipality's: the coordinator and the members see the
+    # publication but do not report for the commune.
+    "commons:outcome_edit": Row(
+        {**_action("municipal_staff"), "municipal_staff": 200}, kwargs=_pub
+    ),
+    "commons:outcome_milestone_add": Row(
+        _action("municipal_staff"),
+        kwargs=_pub,
+        method="post",
+        data=lambda w: {"on": "2026-06-01", "label": "Inauguration"},
+    ),
+    # The municipality removes the milestone: it is gone for the personas tried after it.
+    "commons:outcome_milestone_delete": Row(
+        {"anonymous": ANON_LOGIN, "coordinator": 403, "municipal_staff": 302, "default": 404},
+        kwargs=lambda w: {"pk": w["commons_outcome_milestone"].pk},
+        method="post",
     ),
 }
