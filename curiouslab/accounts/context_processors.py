@@ -32,6 +32,7 @@ AREAS: dict[str, Promise | str] = {
     "sessions": _("Sessions"),
     "jury": _("Jury and documents"),
     "calls": _("Calls for projects"),
+    "commons": _("The commons"),
     "admin": _("Administration"),
 }
 
