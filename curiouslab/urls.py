@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("onboarding.urls")),
     path("", include("commons.urls")),
+    path("sprints/", include("sprints.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

@@ -26,6 +26,7 @@ MATRIX_MODULES = [
     "tests.onboarding.matrix",
     "tests.calls.matrix",
     "tests.commons.matrix",
+    "tests.sprints.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page
