@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import errno
+import functools
 import hashlib
 import logging
 import os
@@ -296,14 +297,17 @@ class Claimant:
     process: str = ""
 
 
+@functools.cache
 def machine() -> str:
-    """This machine as far as process ids go: its host name and PID namespace (two containers
-    never compare each other's pids, even under one host name)."""
+    """This machine as far as process ids go: its host name, its kernel's boot id and its PID
+    namespace (two machines or two containers never compare each other's pids, even under
+    one host name)."""
     try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
         namespace = os.readlink("/proc/self/ns/pid")  # pid:[4026531836]
-    except OSError:
-        namespace = "-"
-    return f"{socket.gethostname()}:{namespace}"
+    except OSError:  # not Linux: the host name alone
+        boot, namespace = "-", "-"
+    return f"{socket.gethostname()}:{boot}:{namespace}"
 
 
 @dataclass(frozen=True)
