@@ -685,16 +685,20 @@ def documents_take_over(*, scope: Q | None = None, mine: list[int] = ()) -> int:
     acknowledged come back only after the visibility time-out (an hour): the pending
     documents of the batches it was rendering are queued again too (rendering twice is
     harmless; ``mine``, the documents of the calling task, are left to it). Each dead process
-    is handled once: its key is then cleared from the rows. Called by each render task as it starts and ends (``documents_render``) and by the sweep;
-    processes of another machine are the sweep's ping's. Returns how many were queued again."""
+    is handled once: its key is then cleared from the rows. Called by each render task as it
+    starts and ends (``documents_render``) and by the sweep; processes of another machine
+    are left to the sweep's ping. Returns how many were queued again."""
     here = machine()
     me = os.getpid()
     recent = timezone.now() - stale_after()
     claims = Document.objects.filter(revoked_at__isnull=True).exclude(claim_process="")
     if scope is not None:
         claims = claims.filter(scope)
+    done = [DocumentStatus.READY, DocumentStatus.FAILED]  # by (status, claimed_at)'s index
     keys = set(
-        claims.filter(Q(status=DocumentStatus.RENDERING) | Q(claimed_at__gte=recent))
+        claims.filter(
+            Q(status=DocumentStatus.RENDERING) | Q(status__in=done, claimed_at__gte=recent)
+        )
         .values_list("claim_process", flat=True)
         .distinct()
     )
