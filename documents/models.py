@@ -173,6 +173,10 @@ class Document(models.Model):
     # redelivered task takes its own documents back and a dead worker's are handed over.
     claimed_by = models.CharField(max_length=200, blank=True)
     claim_task = models.CharField(max_length=64, blank=True)
+    # The rendering process and its worker's main process ("machine/pid/main pid", the machine
+    # being host name, boot id and PID namespace: documents.services.ProcessKey), so that a
+    # worker of the same machine sees at once that they died.
+    claim_process = models.CharField(max_length=200, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import errno
+import functools
 import hashlib
 import logging
 import os
 import shutil
+import socket
 import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -285,12 +288,73 @@ def documents_issue(
 
 @dataclass(frozen=True)
 class Claimant:
-    """Who renders: the worker's node name (``celery@host``) and the task's id. A task
-    delivered again after its worker died has the same id, so it takes back the documents
-    its first delivery claimed."""
+    """Who renders: the worker's node name (``celery@host``), the task's id and the process
+    (``ProcessKey``, empty outside a worker). A task delivered again after its worker died has
+    the same id, so it takes back the documents its first delivery claimed."""
 
     worker: str = ""
     task: str = ""
+    process: str = ""
+
+
+@functools.cache
+def machine() -> str:
+    """This machine as far as process ids go: its host name, its kernel's boot id and its PID
+    namespace (two machines or two containers never compare each other's pids, even under
+    one host name)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        namespace = os.readlink("/proc/self/ns/pid")  # pid:[4026531836]
+    except OSError:  # not Linux: the host name alone
+        boot, namespace = "-", "-"
+    return f"{socket.gethostname()}:{boot}:{namespace}"
+
+
+@dataclass(frozen=True)
+class ProcessKey:
+    """Where a claim is rendered: the machine, the rendering process (a pool child) and its
+    worker's main process, which holds the messages the worker took from the broker."""
+
+    machine: str
+    pid: int
+    main_pid: int
+
+    def __str__(self) -> str:
+        return f"{self.machine}/{self.pid}/{self.main_pid}"
+
+    @classmethod
+    def parse(cls, text: str) -> ProcessKey | None:
+        try:
+            where, pid, main_pid = text.rsplit("/", 2)
+            return cls(where, int(pid), int(main_pid))
+        except ValueError:
+            return None
+
+    @classmethod
+    def current(cls, main_pid: int | None = None) -> ProcessKey:
+        return cls(machine(), os.getpid(), main_pid or os.getpid())
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine runs (a zombie, dead but not yet reaped by
+    its parent, does not)."""
+    if pid <= 0:
+        return True  # not a process id: cannot tell
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    if not Path("/proc/self").exists():
+        return True
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        return True
 
 
 # Where a document or an archive may go from each status. Every change is a conditional UPDATE
@@ -335,6 +399,7 @@ def _claim(document_id: int, now, by: Claimant = Claimant()) -> bool:
             claimed_at=now,
             claimed_by=by.worker[:200],
             claim_task=by.task[:64],
+            claim_process=by.process[:200],
             attempts=F("attempts") + 1,
         )
     )
@@ -374,10 +439,21 @@ def documents_render(
     backoff and, having the same id, takes its claims back. A storage error that can pass
     (disk full) fails the document with its reason, marked transient: the sweep renders it
     again after a delay, a bounded number of times (``documents_retry_transient``)."""
+    if by.process:  # a worker of this machine may have died with documents of this batch
+        documents_take_over(scope=_batch_of(document_ids), mine=document_ids)
     now = timezone.now()
     claimed = [pk for pk in document_ids if _claim(pk, now, by)]
     if not claimed:
         return 0
+    try:
+        return _render_claimed(claimed, now, cache)
+    finally:
+        if by.process:  # one that died while this chunk was rendered
+            with contextlib.suppress(DatabaseOperationalError, InterfaceError):
+                documents_take_over(scope=_batch_of(document_ids))
+
+
+def _render_claimed(claimed: list[int], now, cache: dict | None) -> int:
     cache = {} if cache is None else cache
     documents = Document.objects.select_related("cohort__programme").filter(pk__in=claimed)
     groups: dict[tuple, list[Document]] = {}
@@ -558,9 +634,11 @@ CLAIM_GRACE = timedelta(seconds=10)
 def documents_requeue_stuck(*, live_workers=None) -> int:
     """The safety net (beat, every quarter of the task time limit): re-queue documents
     pending or rendering for longer than ``stale_after()`` (the task time limit and 15 s:
-    their worker or their message was lost), and documents being rendered by a worker that
-    is gone: ``live_workers`` is a callable giving the node names that answered a ping (or
-    None when no answer came: then only the age counts). Then documents failed on an error
+    their worker or their message was lost), documents being rendered by a process of this
+    machine that died (``documents_take_over``), and documents being rendered by a worker
+    that is gone, with the pending documents of their batches (the messages it held):
+    ``live_workers`` is a callable giving the node names that answered a ping (or None when
+    no answer came: then only the age counts). Then documents failed on an error
     that can pass are rendered again (``documents_retry_transient``). Records the re-queue
     on each cohort; returns how many documents were queued again."""
     now = timezone.now()
@@ -585,7 +663,64 @@ def documents_requeue_stuck(*, live_workers=None) -> int:
             if gone:
                 log.warning("documents claimed by workers that are gone: %s", sorted(gone))
                 condition |= orphan_claims & Q(claimed_by__in=gone)
-    return _requeue(condition) + documents_retry_transient(now=now)
+                # The messages such a worker held come back only after an hour.
+                batches = Document.objects.filter(orphan_claims, claimed_by__in=gone)
+                condition |= Q(
+                    status=DocumentStatus.PENDING, cohort_id__in=batches.values("cohort_id")
+                )
+    taken_over = documents_take_over()
+    return taken_over + _requeue(condition) + documents_retry_transient(now=now)
+
+
+def _batch_of(document_ids: list[int]) -> Q:
+    """The documents of the cohorts of ``document_ids``: the batches a render task is part of."""
+    return Q(cohort_id__in=Document.objects.filter(pk__in=document_ids).values("cohort_id"))
+
+
+def documents_take_over(*, scope: Q | None = None, mine: list[int] = ()) -> int:
+    """Re-queue at once, among the documents of ``scope`` (all by default), those being
+    rendered by a process of this machine that is dead (``pid_alive``: a pool child killed,
+    or a worker's main process and its pool), without waiting for their claim to age. When a
+    worker's main process is dead, the messages it had taken from the broker and not
+    acknowledged come back only after the visibility time-out (an hour): the pending
+    documents of the batches it was rendering are queued again too (rendering twice is
+    harmless; ``mine``, the documents of the calling task, are left to it). Each dead process
+    is handled once: its key is then cleared from the rows. Called by each render task as it
+    starts and ends (``documents_render``) and by the sweep; processes of another machine
+    are left to the sweep's ping. Returns how many were queued again."""
+    here = machine()
+    me = os.getpid()
+    recent = timezone.now() - stale_after()
+    claims = Document.objects.filter(revoked_at__isnull=True).exclude(claim_process="")
+    if scope is not None:
+        claims = claims.filter(scope)
+    done = [DocumentStatus.READY, DocumentStatus.FAILED]  # by (status, claimed_at)'s index
+    keys = set(
+        claims.filter(
+            Q(status=DocumentStatus.RENDERING) | Q(status__in=done, claimed_at__gte=recent)
+        )
+        .values_list("claim_process", flat=True)
+        .distinct()
+    )
+    dead, main_dead = [], []
+    for text in keys:
+        key = ProcessKey.parse(text)
+        if key is None or key.machine != here or me in (key.pid, key.main_pid):
+            continue
+        if not pid_alive(key.pid):
+            dead.append(text)
+            if key.main_pid == key.pid or not pid_alive(key.main_pid):
+                main_dead.append(text)
+    if not dead:
+        return 0
+    log.warning("documents claimed by processes that died: %s", sorted(dead))
+    condition = Q(status=DocumentStatus.RENDERING, claim_process__in=dead)
+    if main_dead:
+        batches = Document.objects.filter(claim_process__in=main_dead).values("cohort_id")
+        condition |= Q(status=DocumentStatus.PENDING, cohort_id__in=batches) & ~Q(pk__in=mine)
+    count = _requeue(condition)
+    Document.objects.filter(claim_process__in=dead).update(claim_process="")
+    return count
 
 
 def documents_retry_transient(*, now=None) -> int:
@@ -666,6 +801,7 @@ def _requeue(condition: Q) -> int:
             DocumentStatus.PENDING,
             queued_at=now,
             claim_task="",
+            claim_process="",
         )
         per_cohort: dict[int, int] = {}
         for _pk, cohort_id in stuck:

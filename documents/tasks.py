@@ -10,11 +10,20 @@ What happens when something goes wrong, exactly:
 
   - A pool child killed: the main process gives the message back (``reject_on_worker_lost``)
     and the task is delivered again, *with the same id*: it takes back the documents claimed
-    by that id and renders them (``documents.services._claim``).
-  - A main process killed: its unacknowledged message comes back only after Redis's
-    visibility time-out (an hour). The stale sweep (beat, every quarter of the task time
-    limit) asks the workers for a ping; documents claimed more than 10 s ago by a worker that
-    did not answer are queued again at once. A worker that starts again under the same name
+    by that id and renders them (``documents.services._claim``); the next render task of
+    the batch that starts or ends on that machine may already have queued them again (below).
+  - A main process killed: its unacknowledged messages come back only after Redis's
+    visibility time-out (an hour). Each claim also names its process and the worker's main
+    process (``claim_process``: machine, pid, main pid). Each render task, as it starts and as
+    it ends, looks at the claims of its batches (the cohorts of its documents): those of a
+    process of the same machine that is dead are queued again at once, and, when the main
+    process is dead too, so are the pending documents of those batches, whose messages it
+    may have held (``documents.services.documents_take_over``). So on one machine a
+    killed worker's documents are rendered again within seconds, while the other workers
+    go on with the batch. Across machines (other containers), the stale sweep (beat, every
+    quarter of the task time limit) asks the workers for a ping; documents claimed more
+    than 10 s ago by a worker that did not answer, and the pending documents of their
+    batches, are queued again at once. A worker that starts again under the same name
     releases its old claims when it is ready (``release_claims_of_previous_run``).
   - In every case, a claim older than the task time limit (``CELERY_TASK_TIME_LIMIT``, plus
     15 s: ``DOCUMENTS_STALE_SECONDS``) belongs to a task that was killed, and any task may
@@ -38,6 +47,7 @@ What happens when something goes wrong, exactly:
 from __future__ import annotations
 
 import logging
+import os
 
 from celery import shared_task
 from celery.signals import worker_ready
@@ -57,10 +67,19 @@ def backoff(retries: int) -> int:
     return min(2**retries, 30)
 
 
-def _claimant(task):
-    from documents.services import Claimant  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+def _main_pid() -> int:
+    """The worker's main process: the parent of a prefork pool child, else this process."""
+    from billiard.process import current_process  # noqa: PLC0415 -- only in a worker
 
-    return Claimant(worker=task.request.hostname or "", task=task.request.id or "")
+    return os.getppid() if current_process().name != "MainProcess" else os.getpid()
+
+
+def _claimant(task):
+    from documents.services import Claimant, ProcessKey  # noqa: PLC0415 -- tasks are leaves: the services that queue these tasks import this module
+
+    in_worker = not task.request.is_eager  # run eagerly (tests, the demo): no worker process
+    process = str(ProcessKey.current(main_pid=_main_pid())) if in_worker else ""
+    return Claimant(worker=task.request.hostname or "", task=task.request.id or "", process=process)
 
 
 @shared_task(

@@ -11,27 +11,21 @@ Needs PostgreSQL and Redis (``DATABASE_URL``, ``REDIS_URL``) and the PostgreSQL 
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import hashlib
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.documents.test_documents_worker import _make_batch
+from tests.pg_server import BIN, PrivatePostgres
 
-BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(
@@ -44,60 +38,11 @@ BATCH = 30
 OUTAGE = 6  # seconds
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(args: list[str], **kwargs) -> subprocess.CompletedProcess:
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    return subprocess.run(prefix + args, check=True, capture_output=True, text=True, **kwargs)
-
-
-class PrivatePostgres:
-    """A PostgreSQL server of the test's own, in a temporary folder, on a free port."""
-
-    def __init__(self):
-        self.bin = Path(BIN[-1])
-        self.dir = Path(tempfile.mkdtemp(prefix="cl-healing-pg-"))
-        self.data = self.dir / "data"
-        self.port = _free_port()
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres")
-        _as_postgres(
-            [str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust"]
-        )
-
-    def start(self) -> None:
-        _as_postgres(
-            [
-                str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"),
-                "-w", "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1",
-                "start",
-            ]
-        )  # fmt: skip
-
-    def stop(self, mode: str = "fast") -> None:
-        _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"])
-
-    def url(self, name: str) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
-
-    def destroy(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.stop("immediate")
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 def _copy_test_database(target: PrivatePostgres, name: str) -> None:
     s = connection.settings_dict
     env = {**os.environ, "PGPASSWORD": s.get("PASSWORD") or ""}
     bin_ = target.bin
-    subprocess.run(
-        [str(bin_ / "createdb"), "-h", "127.0.0.1", "-p", str(target.port), "-U", "postgres", name],
-        check=True,
-    )
+    target.createdb(name)
     dump = subprocess.run(
         [
             str(bin_ / "pg_dump"), "-h", s["HOST"] or "127.0.0.1", "-p", str(s["PORT"] or 5432),
@@ -145,7 +90,7 @@ def test_database_stopped_mid_batch_every_document_ready_after_its_return(
     var_dir = tmp_path / "var"
     media = var_dir / "media"
     log = tmp_path / "worker.log"
-    pg = PrivatePostgres()
+    pg = PrivatePostgres("cl-healing-pg-")
     worker = None
     was_eager = current_app.conf.task_always_eager
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)

@@ -6,6 +6,8 @@ automatically a bounded number of times (point 4)."""
 from __future__ import annotations
 
 import errno
+import os
+import subprocess
 from datetime import timedelta
 
 from django.core.files.storage import FileSystemStorage
@@ -14,7 +16,14 @@ from django.utils import timezone
 
 from curiouslab import pdf
 from documents import services
-from documents.models import Document, DocumentArchive, DocumentKind, DocumentStatus
+from documents.models import (
+    Document,
+    DocumentArchive,
+    DocumentKind,
+    DocumentSettings,
+    DocumentStatus,
+)
+from tests.documents.document_fixtures import build_documents_world
 
 
 def _issue(w, capture):
@@ -228,3 +237,109 @@ def test_email_task_retries_when_the_database_is_lost_then_sends_once(
     recipients = {d.recipient.email for d in created if d.recipient}
     assert recipients and {m.to[0] for m in mailoutbox} == recipients
     assert len(mailoutbox) == len(recipients)
+
+
+# --- A worker's main process killed: the documents of its batch are taken over at once -------
+def _dead_pid() -> int:
+    """The id of a process of this machine that has ended (and been reaped)."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def _batch_of_three(world):
+    build_documents_world(world, extra_students=2)  # the student persona and two more
+    docs = services.documents_issue(
+        cohort=world.a.cohort, kind=DocumentKind.DIPLOMA, actor=None, dispatch=False
+    )
+    assert len(docs) == 3
+    return [d.pk for d in docs]
+
+
+def _live(prefix="celery@here"):
+    return services.Claimant(
+        worker=prefix, task="live-task", process=str(services.ProcessKey.current())
+    )
+
+
+def _dead_claim(pk, *, main_pid: int | None = None, where: str | None = None):
+    pid = _dead_pid()
+    key = services.ProcessKey(where or services.machine(), pid, main_pid or pid)
+    by = services.Claimant(worker="celery@dead", task="dead-task", process=str(key))
+    assert services._claim(pk, timezone.now(), by)
+
+
+def test_render_task_takes_over_the_batch_of_a_dead_main_process_at_once(
+    world, media, django_capture_on_commit_callbacks
+):
+    """A worker's main process and its pool killed: one document was being rendered (its
+    claim is seconds old, far from the stale age) and one was pending, its message held by
+    the dead process. The next render task of the batch, on another worker of the machine,
+    queues both again as it starts, and they are rendered: the whole batch is ready."""
+    rendering, held, mine = _batch_of_three(world)
+    _dead_claim(rendering)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.documents_render(document_ids=[mine], by=_live()) == 1
+    docs = Document.objects.filter(pk__in=[rendering, held, mine])
+    assert set(docs.values_list("status", flat=True)) == {DocumentStatus.READY}
+    assert Document.objects.get(pk=rendering).attempts == 2
+    settings_row = DocumentSettings.objects.get(cohort=world.a.cohort)
+    assert settings_row.requeued_count == 2 and settings_row.requeued_at is not None
+
+
+def test_a_dead_pool_child_of_a_live_worker_releases_only_its_own_claims(
+    world, media, django_capture_on_commit_callbacks
+):
+    """A pool child killed, its main process alive: its claims are queued again (its message
+    comes back too, harmless), but the pending documents are left to the live worker."""
+    rendering, pending, mine = _batch_of_three(world)
+    main = subprocess.Popen(["sleep", "30"])
+    try:
+        _dead_claim(rendering, main_pid=main.pid)
+        assert services.documents_take_over() == 1
+    finally:
+        main.kill()
+        main.wait()
+    assert Document.objects.get(pk=rendering).status == DocumentStatus.PENDING
+    assert Document.objects.get(pk=pending).status == DocumentStatus.PENDING
+    assert services.documents_take_over() == 0  # handled once
+
+
+def test_claims_of_live_processes_or_other_machines_are_left_alone(world, media):
+    rendering, other_machine, _mine = _batch_of_three(world)
+    alive = subprocess.Popen(["sleep", "30"])
+    try:
+        key = services.ProcessKey(services.machine(), alive.pid, alive.pid)
+        by = services.Claimant(worker="celery@alive", task="t", process=str(key))
+        assert services._claim(rendering, timezone.now(), by)
+        _dead_claim(other_machine, where="other-host:pid:[1]")
+        assert services.documents_take_over() == 0
+        assert services.documents_render(document_ids=[rendering], by=_live()) == 0
+    finally:
+        alive.kill()
+        alive.wait()
+    statuses = Document.objects.filter(pk__in=[rendering, other_machine])
+    assert set(statuses.values_list("status", flat=True)) == {DocumentStatus.RENDERING}
+
+
+def test_sweep_queues_the_pending_documents_of_a_gone_workers_batch(
+    world, media, django_capture_on_commit_callbacks
+):
+    """On another machine (no pid to look at) the sweep's ping tells: a worker that does not
+    answer has its claims queued again, and the pending documents of its batch with them."""
+    rendering, held, _mine = _batch_of_three(world)
+    old = timezone.now() - timedelta(seconds=20)
+    services._claim(rendering, old, services.Claimant(worker="celery@gone", task="t"))
+    Document.objects.filter(pk=_mine).update(status=DocumentStatus.READY)  # done meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.documents_requeue_stuck(live_workers=lambda: {"celery@alive"}) == 2
+    assert Document.objects.get(pk=held).status == DocumentStatus.READY
+    assert Document.objects.get(pk=rendering).status == DocumentStatus.READY
+
+
+def test_process_key_reads_back_and_pid_alive():
+    key = services.ProcessKey.current(main_pid=1)
+    assert services.ProcessKey.parse(str(key)) == key
+    assert services.ProcessKey.parse("garbage") is None
+    assert services.pid_alive(os.getpid())
+    assert not services.pid_alive(_dead_pid())

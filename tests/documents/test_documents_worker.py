@@ -360,3 +360,91 @@ def test_killed_pool_child_and_main_process_batch_done_within_two_minutes(
         assert hashlib.sha256((media / d.file).read_bytes()).hexdigest() == d.sha256
     # The killed worker's documents were rendered again, by a later claim.
     assert any(d.attempts >= 2 for d in docs)
+
+
+def test_main_process_killed_its_batch_taken_over_in_seconds_without_beat(
+    transactional_db, settings, tmp_path
+):
+    """Two workers render a batch; the first one's main process is killed with its pool (as
+    a container dies), holding claimed documents and perhaps the messages of pending ones
+    (unacknowledged: Redis would give them back after an hour). No beat, no sweep, nobody
+    started again: the second worker's own render tasks see the dead processes' claims
+    (``documents.services.documents_take_over``) and queue the batch's documents again
+    within seconds; the batch is complete well within two minutes of the kill."""
+    import redis
+    from celery import current_app
+    from django.utils import timezone
+
+    from documents import services
+    from documents.models import Document, DocumentSettings, DocumentStatus
+
+    queue = f"documents-test-{uuid.uuid4().hex[:8]}"
+    var_dir = tmp_path / "var"
+    media = var_dir / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media)},
+        },
+    }
+    settings.DOCUMENTS_QUEUE = queue
+    settings.DOCUMENTS_CHUNK_SIZE = 3
+    was_eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    env = {
+        "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
+        "DOCUMENTS_STALE_SECONDS": None,  # the default: 45 s, never reached without a sweep
+        "DOCUMENTS_CHUNK_SIZE": "3",
+    }
+    cohort, _coordinator = _make_batch(BATCH)
+    log = tmp_path / "worker.log"
+    tag = uuid.uuid4().hex[:6]
+    first = _start_worker(queue, var_dir, log, name=f"first-{tag}@%h", env=env)
+    second = _start_worker(queue, var_dir, log, name=f"second-{tag}@%h", env=env)
+    try:
+        ids = [d.pk for d in services.documents_issue(cohort=cohort, kind="diploma", actor=None)]
+        started = time.monotonic()
+        in_flight = Document.objects.filter(
+            pk__in=ids, status=DocumentStatus.RENDERING, claimed_by__startswith=f"first-{tag}@"
+        )
+        _wait(
+            lambda: _count(DocumentStatus.READY) >= 6 and in_flight.exists(),
+            until=started + 90,
+            log=log,
+            what="the first worker rendered nothing",
+        )
+        killed_at, killed_wall = time.monotonic(), timezone.now()
+        os.killpg(first.pid, signal.SIGKILL)  # its main process and its pool at once
+        first.wait(timeout=20)
+        held = Document.objects.filter(
+            pk__in=ids, status=DocumentStatus.RENDERING, claimed_by__startswith=f"first-{tag}@"
+        ).count()
+        assert _count(DocumentStatus.READY) < BATCH, "the batch ended before the kill"
+        _wait(
+            lambda: _count(DocumentStatus.READY) == BATCH,
+            until=killed_at + 90,
+            log=log,
+            what=f"not all ready 90 s after the kill ({held} claimed by the dead worker)",
+        )
+        done_after = time.monotonic() - killed_at
+        requeued_at = DocumentSettings.objects.get(cohort=cohort).requeued_at
+        print(f"\nmain process killed, no beat: {BATCH} documents ready {done_after:.1f} s "
+              f"after the kill ({held} were claimed by it), queued again "
+              f"{(requeued_at - killed_wall).total_seconds():.1f} s after it")  # fmt: skip
+    finally:
+        for proc in (first, second):
+            _kill(proc, signal.SIGTERM if proc is second else signal.SIGKILL)
+        broker.delete(queue)
+        current_app.conf.task_always_eager = was_eager
+
+    assert "documents claimed by processes that died" in log.read_text()
+    assert requeued_at is not None and (requeued_at - killed_wall).total_seconds() < 15
+    assert done_after < 60  # well within two minutes
+    docs = list(Document.objects.filter(pk__in=ids))
+    assert {d.status for d in docs} == {DocumentStatus.READY}
+    files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*.pdf"))
+    assert files == sorted(d.file for d in docs)  # one file each, no stray copy
+    for d in docs:
+        assert hashlib.sha256((media / d.file).read_bytes()).hexdigest() == d.sha256
