@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "privacy",
     "onboarding",
     "commons",
+    "calls",
+    "sprints",
 ]
 
 MIDDLEWARE = [
@@ -317,6 +319,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "600/m/ip",
     "reset_password": "60/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # The sprint's public registration (sprints.views.register): per connection and address.
+    "sprint_registration": env_str("SPRINT_REGISTRATION_RATE", "30/10m/ip,5/h/key"),
 }
 # The client's address, for the per-IP limits: behind TRUSTED_PROXY_COUNT proxies of ours,
 # the entry of X-Forwarded-For that the outermost of them wrote (entries further left are the
@@ -458,6 +462,7 @@ STORAGE_PATH_FIELDS = [
     "documents.Document.file",
     "documents.DocumentArchive.file",
     "privacy.DataExport.file",
+    "sprints.PrototypeFile.path",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -24,7 +24,9 @@ MATRIX_MODULES = [
     "tests.documents.document_matrix",
     "tests.privacy.matrix",
     "tests.onboarding.matrix",
+    "tests.calls.matrix",
     "tests.commons.matrix",
+    "tests.sprints.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page

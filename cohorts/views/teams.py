@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from challenges.models import Challenge
 from cohorts import forms, selectors, services
 from cohorts.composition import check_members, team_composition
+from cohorts.formats import Feature
 from cohorts.models import CoachAssignment, Cohort, KickoffScenario, Team, TeamMember
 from cohorts.proposal import Candidate, propose
 from cohorts.views.common import (
@@ -123,7 +124,7 @@ def team_propose(request, cohort_pk: int):
     """A proposal of mixed teams for every unassigned student, shown as an editable form (one
     formset for the students' team numbers, one for the teams' names): nothing is saved until
     the coordinator confirms."""
-    cohort = managed_cohort(request, cohort_pk)
+    cohort = managed_cohort(request, cohort_pk, feature=Feature.SCHOOLS)
     p = cohort.programme
     students = list(selectors.unassigned_students(cohort))
     errors: list[str] = []
