@@ -127,7 +127,6 @@ ARCHIVE_PAGE_SIZE = 20
 # On PostgreSQL the search ranks at most this many of the most recent matches (as the review
 # queue's search, challenges.selectors.SEARCH_CAP).
 SEARCH_CAP = 500
-SORTS = ("relevance", "date")
 
 
 def with_departement(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
@@ -149,11 +148,14 @@ class ArchiveFilters:
     programme: str = ""
     outcome: str = ""
     sort: str = "date"
+    # What the visitor chose: "" (the best match while searching, else the most recent) or
+    # "date" (the most recent, even while searching).
+    sort_param: str = ""
 
     @classmethod
     def from_query(cls, params) -> ArchiveFilters:
         year = params.get("year", "").strip()
-        sort = params.get("sort", "")
+        sort_param = "date" if params.get("sort") == "date" else ""
         q = params.get("q", "").strip()[:200]
         return cls(
             q=q,
@@ -164,7 +166,8 @@ class ArchiveFilters:
             outcome=params.get("outcome", "")
             if params.get("outcome") in OutcomeStatus.values
             else "",
-            sort=sort if sort in SORTS else ("relevance" if q else "date"),
+            sort="relevance" if q and not sort_param else "date",
+            sort_param=sort_param,
         )
 
     def querystring(self, **overrides) -> str:
@@ -175,7 +178,7 @@ class ArchiveFilters:
             "year": self.year or "",
             "programme": self.programme,
             "outcome": self.outcome,
-            "sort": self.sort,
+            "sort": self.sort_param,
             **overrides,
         }
         return urlencode({k: v for k, v in values.items() if v})

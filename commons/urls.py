@@ -1,11 +1,14 @@
 from django.urls import path
 
+from commons.feeds import PublishedProjectsFeed
 from commons.views import manage, public
 
 app_name = "commons"
 
 urlpatterns = [
     path("projets/", public.archive, name="archive"),
+    path("projets/flux.atom", PublishedProjectsFeed(), name="feed"),
+    path("projets/export.<str:fmt>", public.archive_export, name="archive_export"),
     path("projets/<slug:slug>/", public.project, name="project"),
     path("projets/<slug:slug>/fichiers/<int:pk>/", public.project_file, name="project_file"),
     path("projets/<slug:slug>/photo/", public.project_photo, name="project_photo"),

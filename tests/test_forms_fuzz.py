@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from tests.matrix import all_rows, build_all
 from tests.world import PERSONAS, build_world
 
-PACKAGES = ("curiouslab", "challenges", "cohorts", "sessions", "trophies")
+PACKAGES = ("curiouslab", "challenges", "cohorts", "sessions", "trophies", "commons")
 FORM_EXAMPLES = 30
 VIEW_EXAMPLES = 6
 RUN = {"forms": 0, "form_examples": 0, "views": 0, "view_posts": 0}
@@ -160,7 +160,7 @@ def form_classes() -> list[type]:
 def form_kwargs(cls, world, jury) -> dict:
     """What each form's constructor needs, from the test world."""
     from challenges.models import Challenge
-    from cohorts.models import Cohort, Team
+    from cohorts.models import Cohort, DeliverableVersion, Team
     from curiouslab.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 
     a = world.a
@@ -183,6 +183,7 @@ def form_kwargs(cls, world, jury) -> dict:
         "limit": 3,
         "territories": [a.departement],
         "format_spec": a.programme.format_spec,
+        "versions": list(DeliverableVersion.objects.select_related("deliverable__milestone")[:20]),
     }
     params = inspect.signature(cls.__init__).parameters
     kwargs = {}

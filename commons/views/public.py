@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from cohorts.models import Programme
-from commons import selectors
+from commons import exports, selectors
 from commons.enums import Licence, OutcomeStatus
 from commons.models import Publication
-from curiouslab.downloads import serve_stored_file
+from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.site import absolute_url
 
 LICENCE_URLS = {
@@ -138,6 +138,24 @@ def archive(request):
             "realisation": selectors.realisation(selectors.publications_public()),
         },
     )
+
+
+def archive_export(request, fmt: str):
+    """The archive, with the visitor's filters, as open data (CSV or JSON)."""
+    filters = selectors.ArchiveFilters.from_query(request.GET)
+    if fmt == "csv":
+        return serve_bytes(
+            exports.archive_csv(filters),
+            filename="projets-curious-lab.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+    if fmt == "json":
+        return serve_bytes(
+            exports.archive_json(filters),
+            filename="projets-curious-lab.json",
+            content_type="application/json",
+        )
+    raise Http404
 
 
 def programme_list(request):

@@ -105,6 +105,8 @@ def _pub(w):
 
 ROWS = {
     "commons:archive": Row(PUBLIC, query="q=commune&theme=culture&sort=relevance"),
+    "commons:feed": Row(PUBLIC),
+    "commons:archive_export": Row(PUBLIC, kwargs=lambda w: {"fmt": "csv"}, query="theme=culture"),
     "commons:project": Row(PUBLIC, kwargs=lambda w: {"slug": w["commons_publication"].slug}),
     "commons:project_file": Row(
         PUBLIC,

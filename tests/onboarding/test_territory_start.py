@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.models import Programme
+from curiouslab.accounts.enums import COORDINATING_KINDS
 from curiouslab.accounts.models import (
     AuditLogEntry,
     Invitation,
@@ -259,4 +260,7 @@ def test_the_platform_page_costs_the_same_with_one_or_many_territories(world, lo
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     assert len(many) == len(few)
-    assert "Territoire 00" in page and "34 territoires sur la plateforme" in page
+    # The world's coordinating bodies (its départements and the applicants' intercommunalities)
+    # and the thirty added.
+    total = Organisation.objects.filter(kind__in=COORDINATING_KINDS).count()
+    assert "Territoire 00" in page and f"{total} territoires sur la plateforme" in page
