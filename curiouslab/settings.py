@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "privacy",
     "onboarding",
     "commons",
+    "training",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("privacy.urls")),
     path("", include("onboarding.urls")),
+    path("", include("training.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

@@ -24,6 +24,7 @@ MATRIX_MODULES = [
     "tests.documents.document_matrix",
     "tests.privacy.matrix",
     "tests.onboarding.matrix",
+    "tests.training.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page
