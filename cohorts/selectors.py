@@ -175,13 +175,18 @@ def teams_with_composition(cohort: Cohort) -> QuerySet[Team]:
 
 
 def _composition_met(programme: Programme) -> Q:
-    """``composition.check_counts`` in SQL, over ``teams_with_composition``'s counts."""
-    return Q(
-        size__gte=programme.team_min_size,
-        size__lte=programme.team_max_size,
-        discipline_count__gte=programme.team_min_disciplines,
-        school_count__gte=programme.team_min_schools,
-    )
+    """``composition.check_counts`` in SQL, over ``teams_with_composition``'s counts: the
+    rules the programme's format uses (``Format.team_rules``), as the Python check."""
+    rules = programme.format_spec.team_rules
+    conditions = {
+        "size__gte": ("team_min_size", programme.team_min_size),
+        "size__lte": ("team_max_size", programme.team_max_size),
+        "discipline_count__gte": ("team_min_disciplines", programme.team_min_disciplines),
+        "school_count__gte": ("team_min_schools", programme.team_min_schools),
+    }
+    met = {lookup: value for lookup, (rule, value) in conditions.items() if rule in rules}
+    # No rule: every team meets it (an empty Q would also match under ``exclude``).
+    return Q(**met) if met else Q(pk__isnull=False)
 
 
 def team_figures(cohort: Cohort) -> dict[str, int]:

@@ -20,6 +20,8 @@ APPS = [
     "privacy",
     "onboarding",
     "commons",
+    "calls",
+    "sprints",
     "training",
 ]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]

@@ -30,6 +30,7 @@ from cohorts.views.common import (
 )
 from curiouslab.accounts.models import Membership, User
 from curiouslab.errors import DomainError
+from curiouslab.panels import render_panels
 
 
 @login_required
@@ -225,6 +226,7 @@ def team_detail(request, pk: int):
         "can_confirm": request.user.has_perm("cohorts.confirm_team", team),
         "can_reopen": request.user.has_perm("cohorts.reopen_team", team),
         "can_assign_challenge": request.user.has_perm("cohorts.assign_team_challenge", team),
+        "panels": render_panels("cohorts.team", request, team),
     }
     if manages:
         context["member_form"] = forms.MemberAddForm(

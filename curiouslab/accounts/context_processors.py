@@ -31,6 +31,8 @@ AREAS: dict[str, Promise | str] = {
     "cohorts": _("Programmes and teams"),
     "sessions": _("Sessions"),
     "jury": _("Jury and documents"),
+    "calls": _("Calls for projects"),
+    "commons": _("The commons"),
     "admin": _("Administration"),
 }
 

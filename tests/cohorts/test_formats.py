@@ -82,6 +82,11 @@ def test_a_programme_of_each_format_from_the_ui(world, login, key):
     listing = client.get(reverse("cohorts:cohort_list")).text
     new = client.get(_link(listing, str(spec.terms.new_cohort)))
     assert new.status_code == 200
+    if spec.uses_dossiers:
+        # A call for projects' editions are calls (the calls app), not cohorts.
+        assert new.request["PATH_INFO"] == reverse("calls:call_create", args=[programme.pk])
+        _speaks_of_none(new.text, key, "call_create")
+        return
     # The dates are labelled in the format's words.
     assert _escaped(spec.phases["working_ends"]) in new.text
     response = client.post(
@@ -143,3 +148,27 @@ def test_schools_enrol_only_in_a_format_with_schools(world, login):
     referent = login(world.a.people["school_referent"])
     response = referent.get(reverse("cohorts:enrolment_request", args=[world.a.cohort.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("key", "met"), [("school_year", False), ("sprint", True)])
+def test_the_composition_rule_is_the_formats_in_python_and_in_sql(world, key, met):
+    """Three agents of one organisation and one job family: a sprint's team (sizes only)
+    meets its rule, a school year's (disciplines and schools too) does not — the team page's
+    check and the list's SQL filter agree."""
+    from cohorts import selectors
+    from cohorts.composition import team_composition
+    from tests.factories import TeamFactory
+    from tests.sessions.factories import TeamMemberFactory
+
+    programme = world.a.programme
+    Programme.objects.filter(pk=programme.pk).update(format=key, team_min_size=3)
+    cohort = Cohort.objects.select_related("programme").get(pk=world.a.cohort.pk)
+    team = TeamFactory(cohort=cohort)
+    for _ in range(3):
+        TeamMemberFactory(team=team, school=world.a.municipality, discipline="finances")
+    listed = selectors.cohort_teams(cohort, "met").filter(pk=team.pk).first()
+    assert (listed is not None) is met
+    annotated = selectors.teams_with_composition(cohort).get(pk=team.pk)
+    assert team_composition(annotated).met is met
+    figures = selectors.team_figures(cohort)
+    assert figures["met"] + figures["unmet"] == figures["total"]
