@@ -301,3 +301,38 @@ def test_the_agents_school_pages_speak_of_none_of_the_school_year(world, login):
         reverse("training:experiment_detail", args=[experiment.pk]),
     ]:
         _speaks_of_none(agent_client.get(url).text, "agents_school", url)
+
+
+def test_the_sessions_pages_of_a_module_speak_of_none_of_the_school_year(world, login):
+    cohort, agent = _school(world)
+    session = f.module_session(f.module(cohort))
+    client = login(world.a.people["coordinator"])
+    for url in [
+        reverse("sessions:detail", args=[session.pk]),
+        reverse("sessions:attendance", args=[session.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _speaks_of_none(response.text, "agents_school", url)
+    # The roll call lists the agent: invited through the participants' role.
+    assert agent.last_name in response.text
+
+
+def test_the_agents_record_page_asks_the_same_queries_with_few_and_many_modules(
+    world, login, django_assert_num_queries
+):
+    cohort, agent = _school(world)
+    module = f.module(cohort)
+    f.present(f.module_session(module), agent)
+    client = login(agent)
+    url = reverse("training:my_record")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(6):
+        f.present(f.module_session(f.module(cohort, f"Module {i}"), days_ago=20 + i), agent)
+    with django_assert_num_queries(len(one)):
+        page = _text(client.get(url))
+    assert "7 modules suivis" in page
