@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "calls",
     "sprints",
     "opendata",
+    "training",
 ]
 
 MIDDLEWARE = [

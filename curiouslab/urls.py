@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("commons.urls")),
     path("sprints/", include("sprints.urls")),
     path("", include("opendata.urls")),
+    path("", include("training.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

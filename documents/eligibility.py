@@ -21,6 +21,7 @@ from curiouslab.errors import DomainError
 from documents.models import Document, DocumentBranding, DocumentKind
 from documents.selectors import branding_for, settings_for
 from sessions.selectors import attendance_rates
+from training.selectors import training_records
 from trophies.models import Award, JuryMember
 
 
@@ -201,12 +202,32 @@ def municipality_candidates(cohort: Cohort, branding: DocumentBranding) -> list[
     return result
 
 
+def training_candidates(cohort: Cohort, branding: DocumentBranding) -> list[Candidate]:
+    """Every agent of an agents' school edition, with their hours and the modules they
+    attended (``training.selectors.training_records``, the one rule): eligible once they
+    attended a module."""
+    result = []
+    for record in training_records(cohort):
+        language = record.user.language or "fr"
+        with translation.override(language):
+            hours = formats.number_format(record.hours, decimal_pos=1 if record.hours % 1 else 0)
+        candidate = _person(
+            DocumentKind.TRAINING, cohort, branding, record.user,
+            team=record.member.team.name, hours=hours, modules=record.module_titles,
+        )  # fmt: skip
+        if not record.modules:
+            candidate.eligible, candidate.reason = False, _("No module attended yet.")
+        result.append(candidate)
+    return result
+
+
 ELIGIBILITY: dict[str, Callable[[Cohort, DocumentBranding], list[Candidate]]] = {
     DocumentKind.DIPLOMA: diploma_candidates,
     DocumentKind.TROPHY: trophy_candidates,
     DocumentKind.JUROR: juror_candidates,
     DocumentKind.COACH: coach_candidates,
     DocumentKind.MUNICIPALITY: municipality_candidates,
+    DocumentKind.TRAINING: training_candidates,
 }
 
 

@@ -11,6 +11,7 @@ class DocumentKind(models.TextChoices):
     JUROR = "juror", _("Juror attestation")
     COACH = "coach", _("Coach attestation")
     MUNICIPALITY = "municipality", _("Municipality attestation")
+    TRAINING = "training", _("Training attestation")
 
 
 class DocumentStatus(models.TextChoices):

@@ -55,8 +55,15 @@ def _managed_document(request, pk: int) -> Document:
     )
 
 
-def _kind(value: str | None) -> str:
-    return value if value in DocumentKind.values else DocumentKind.DIPLOMA
+def _kinds(cohort) -> list[tuple[str, str]]:
+    """The kinds of document the cohort's programme format issues (``Format.documents``)."""
+    issued = cohort.format_spec.documents
+    return [(kind, label) for kind, label in DocumentKind.choices if kind in issued]
+
+
+def _kind(value: str | None, cohort) -> str:
+    kinds = [kind for kind, _label in _kinds(cohort)] or [DocumentKind.DIPLOMA]
+    return value if value in kinds else kinds[0]
 
 
 # --- Coordinator pages -----------------------------------------------------------------------
@@ -81,7 +88,7 @@ def cohort_detail(request, cohort_id: int):
         "failures": _failures(cohort),
         **_documents_page(request, cohort),
         "statuses": DocumentStatus.choices,
-        "kinds": DocumentKind.choices,
+        "kinds": _kinds(cohort),
         "archive": DocumentArchive.objects.filter(cohort=cohort).first(),
         "revoke_form": RevokeForm(),
     }
@@ -147,7 +154,7 @@ def progress(request, cohort_id: int):
 @login_required
 def eligibility(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
-    kind = _kind(request.GET.get("kind"))
+    kind = _kind(request.GET.get("kind"), cohort)
     rows = candidates(cohort=cohort, kind=kind)
     eligible = sum(1 for r in rows if r.eligible)
     to_issue = sum(1 for r in rows if r.eligible and r.document is None)
@@ -159,7 +166,7 @@ def eligibility(request, cohort_id: int):
             "cohort": cohort,
             "kind": kind,
             "kind_label": DocumentKind(kind).label,
-            "kinds": DocumentKind.choices,
+            "kinds": _kinds(cohort),
             "page": page,
             "query": f"kind={kind}",
             "eligible": eligible,
@@ -174,7 +181,7 @@ def eligibility(request, cohort_id: int):
 @require_POST
 def issue(request, cohort_id: int):
     cohort = _cohort(request, cohort_id)
-    kind = _kind(request.POST.get("kind"))
+    kind = _kind(request.POST.get("kind"), cohort)
     to_issue = sum(
         1 for c in candidates(cohort=cohort, kind=kind) if c.eligible and c.document is None
     )
@@ -333,6 +340,7 @@ def templates(request, programme_id: int):
             ],
         }
         for kind, label in DocumentKind.choices
+        if kind in programme.format_spec.documents
     ]
     return render(
         request,

@@ -23,6 +23,7 @@ APPS = [
     "calls",
     "sprints",
     "opendata",
+    "training",
 ]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]
 

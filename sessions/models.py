@@ -109,6 +109,14 @@ class InvitedRole(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.session}"
 
+    @property
+    def label(self) -> str:
+        """The role as the session's programme calls it: its format's participants (agents in
+        an agents' school, not students), the role's own label for the others."""
+        if self.role == Role.STUDENT:
+            return str(self.session.cohort.terms.participants_heading)
+        return str(self.get_role_display())
+
 
 def material_path(instance: SessionMaterial, filename: str) -> str:
     return f"sessions/{instance.session_id}/material/{secrets.token_hex(8)}/{filename}"

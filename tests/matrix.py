@@ -28,6 +28,7 @@ MATRIX_MODULES = [
     "tests.commons.matrix",
     "tests.opendata.matrix",
     "tests.sprints.matrix",
+    "tests.training.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page

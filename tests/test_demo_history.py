@@ -11,6 +11,8 @@ from django.utils import timezone
 from challenges.models import Challenge, ChallengeStatus
 from cohorts.models import SchoolEnrolment, Team
 from curiouslab.accounts.models import AuditLogEntry
+from training.models import ReplicationSheet
+from training.selectors import training_records
 from trophies.models import Jury, JuryStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -60,3 +62,14 @@ def test_demo_statuses_carry_the_history_their_writers_leave():
     assert old.created_at.year in (2025, 2026) and old.created_at < timezone.now()
     jury = Jury.objects.get(status=JuryStatus.OPEN)
     assert _entries("jury.open", [jury])
+
+    # The Creuse agents' school: its sheet was published by the writer, its agents' records
+    # come from the attendance taken at the module sessions.
+    sheet = ReplicationSheet.objects.get(status="published")
+    assert _entries("training.sheet_status", [sheet])
+    assert sheet.experiment.user_tests.count() == 2 and sheet.experiment.indicators.count() == 2
+    cohort = sheet.experiment.cohort
+    assert cohort.programme.organisation.name == "Département de la Creuse"
+    hours = {r.user.email: r.hours for r in training_records(cohort)}
+    assert hours["lea.martin@creuse.example.org"] == 10.5
+    assert hours["marc.durand@gueret.example.org"] == 3.5

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from tests.matrix import all_rows, build_all
 from tests.world import PERSONAS, build_world
 
-PACKAGES = ("curiouslab", "challenges", "cohorts", "sessions", "trophies", "commons")
+PACKAGES = ("curiouslab", "challenges", "cohorts", "sessions", "trophies", "commons", "training")
 FORM_EXAMPLES = 30
 VIEW_EXAMPLES = 6
 RUN = {"forms": 0, "form_examples": 0, "views": 0, "view_posts": 0}

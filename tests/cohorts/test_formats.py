@@ -103,6 +103,12 @@ def test_a_programme_of_each_format_from_the_ui(world, login, key):
         reverse("cohorts:team_list", args=[cohort.pk]),
         reverse("cohorts:programme_edit", args=[programme.pk]),
     ]
+    detail = client.get(pages[0]).text
+    if spec.uses_modules:  # the agents' school's pages, reached from the cohort's nav
+        pages += [_link(detail, "Modules"), _link(detail, "Expérimentations")]
+        pages.append(reverse("training:records", args=[cohort.pk]))
+    else:
+        assert reverse("training:modules", args=[cohort.pk]) not in detail
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page

@@ -19,6 +19,7 @@ SEEDS = [
     "documents.demo",
     "onboarding.demo",
     "commons.demo",
+    "training.demo",
 ]
 
 
