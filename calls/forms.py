@@ -6,7 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from calls.enums import ATTACHMENT_FORMATS, TEXT_SECTIONS, BudgetKind, Confidence, Recommendation
+from calls.enums import (
+    ATTACHMENT_FORMATS,
+    TEXT_SECTIONS,
+    BudgetKind,
+    Confidence,
+    Outcome,
+    Recommendation,
+)
 from calls.enums import Section as SectionChoice
 from calls.models import SCALE_MAX, SCALE_MIN, Call
 from calls.services import AttachmentTypeData, BudgetRow, CriterionData
@@ -320,3 +327,38 @@ class OpinionForm(forms.Form):
             for c in self.criteria
             if self.cleaned_data.get(f"score-{c.pk}") is not None
         }
+
+
+class CommitteeForm(forms.Form):
+    meets_at = forms.DateTimeField(label=_("Meeting"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    quorum = forms.IntegerField(label=_("Quorum"), min_value=1, max_value=50, initial=3)
+    members = forms.CharField(
+        label=_("Members"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One a line: the name, then “—” and the body represented."),
+    )
+
+    def clean_members(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data["members"].splitlines():
+            name, _sep, body = line.partition("—")
+            if name.strip():
+                rows.append((name.strip()[:200], body.strip()[:200]))
+        if not rows or len(rows) > 50:
+            raise forms.ValidationError(_("Name between 1 and 50 members."))
+        return rows
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices)
+    amount = forms.IntegerField(
+        label=_("Funding granted (€)"), min_value=0, max_value=MAX_AMOUNT, required=False
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,7 +22,9 @@ from calls.enums import (
     TEXT_SECTIONS,
     BudgetKind,
     CallStatus,
+    CommitteeStatus,
     DossierStatus,
+    Outcome,
     Section,
 )
 from calls.models import (
@@ -30,7 +34,10 @@ from calls.models import (
     AttachmentType,
     BudgetLine,
     Call,
+    Committee,
+    CommitteeMember,
     Criterion,
+    Decision,
     Dossier,
     DossierAttachment,
     DossierRevision,
@@ -45,6 +52,7 @@ from curiouslab.accounts.rules import require
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.outbox import outbox_enqueue
 from curiouslab.slugs import unique_slug
 from curiouslab.storedfiles import files_atomic, store_in_field
 from curiouslab.uploads import UploadPolicy, check_upload
@@ -730,3 +738,211 @@ def opinion_save(
             at=at,
         )
     return opinion
+
+
+# --- The steering committee -----------------------------------------------------------------
+
+COMMITTEE_TRANSITIONS = {
+    CommitteeStatus.PLANNED: {CommitteeStatus.OPEN},
+    CommitteeStatus.OPEN: {CommitteeStatus.LOCKED},
+    CommitteeStatus.LOCKED: set(),
+}
+
+
+def committee_create(
+    *,
+    call: Call,
+    actor: User,
+    meets_at: datetime.datetime,
+    place: str,
+    quorum: int,
+    members: list[tuple[str, str]],
+) -> Committee:
+    """The committee's meeting, with its members (name, body represented)."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
+        require(actor, "calls.manage_call", call)
+        if Committee.objects.filter(call=call).exists():
+            raise DomainError(_("This call already has its committee."))
+        if quorum > len(members):
+            raise DomainError(_("The quorum cannot exceed the number of members."))
+        committee = Committee.objects.create(
+            call=call, meets_at=meets_at, place=place, quorum=quorum
+        )
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(committee=committee, name=name, body=body) for name, body in members
+        )
+        audit_log(
+            actor=actor,
+            action="committee.create",
+            obj=committee,
+            organisation=_org(call),
+            after={"meets_at": meets_at, "quorum": quorum, "members": len(members)},
+        )
+    return committee
+
+
+def _lock_committee(committee: Committee) -> Committee:
+    return (
+        Committee.objects.select_for_update(of=("self",))
+        .select_related("call__programme")
+        .get(pk=committee.pk)
+    )
+
+
+def committee_presence(*, committee: Committee, actor: User, present: set[int]) -> None:
+    with transaction.atomic():
+        committee = _lock_committee(committee)
+        require(actor, "calls.manage_call", committee)
+        if committee.status == CommitteeStatus.LOCKED:
+            raise DomainError(_("The committee's decisions are locked."))
+        committee.members.update(present=False)
+        committee.members.filter(pk__in=present).update(present=True)
+        audit_log(
+            actor=actor,
+            action="committee.presence",
+            obj=committee,
+            organisation=_org(committee.call),
+            after={"present": sorted(present)},
+        )
+
+
+def decision_save(
+    *,
+    committee: Committee,
+    dossier: Dossier,
+    actor: User,
+    outcome: str,
+    amount: int,
+    reasons: str,
+) -> Decision:
+    """One dossier's decision, while the meeting is open: the funding granted is at most the
+    amount requested and the call's ceiling, and all the grants together at most the envelope
+    (checked under the committee's lock, so two decisions at once cannot pass it together)."""
+    if outcome not in Outcome.values:
+        raise DomainError(_("Unknown decision."))
+    with transaction.atomic():
+        committee = _lock_committee(committee)
+        require(actor, "calls.manage_call", committee)
+        if committee.status != CommitteeStatus.OPEN:
+            raise DomainError(_("Decisions are taken while the meeting is open."))
+        call = committee.call
+        if dossier.call_id != call.pk or dossier.status != DossierStatus.ADMISSIBLE:
+            raise DomainError(_("The committee decides on the call's admissible dossiers."))
+        if outcome != Outcome.LAUREATE:
+            amount = 0
+        elif amount <= 0:
+            raise DomainError(_("A winner is granted an amount."))
+        if amount > dossier.amount_requested:
+            raise DomainError(_("The funding granted cannot exceed the amount requested."))
+        if amount > call.funding_ceiling:
+            raise DomainError(_("The funding granted cannot exceed the call's ceiling."))
+        others = (
+            Decision.objects.filter(committee=committee)
+            .exclude(dossier=dossier)
+            .aggregate(total=Sum("amount_granted"))["total"]
+            or 0
+        )
+        if others + amount > call.envelope:
+            raise DomainError(
+                _(
+                    "With this grant the total (%(total)s €) would exceed the envelope (%(envelope)s €)."
+                )
+                % {"total": others + amount, "envelope": call.envelope}
+            )
+        decision, _created = Decision.objects.update_or_create(
+            dossier=dossier,
+            defaults={
+                "committee": committee,
+                "outcome": outcome,
+                "amount_granted": amount,
+                "reasons": reasons,
+                "decided_at": timezone.now(),
+            },
+        )
+        audit_log(
+            actor=actor,
+            action="committee.decision",
+            obj=dossier,
+            organisation=_org(call),
+            after={"outcome": outcome, "amount": amount},
+            reason=reasons,
+        )
+    return decision
+
+
+def committee_set_status(
+    *, committee: Committee, actor: User, status: str, at: datetime.datetime | None = None
+) -> Committee:
+    """The one writer of ``Committee.status``. Locking needs the quorum present and a decision
+    on every admissible dossier; it queues the decision letters for the workers."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        committee = _lock_committee(committee)
+        if committee.status == status:
+            return committee
+        if status not in COMMITTEE_TRANSITIONS.get(committee.status, set()):
+            raise DomainError(_("The committee cannot move to that state."))
+        require(actor, "calls.manage_call", committee)
+        before = committee.status
+        fields = ["status"]
+        if status == CommitteeStatus.OPEN:
+            committee.opened_at = now
+            fields.append("opened_at")
+        else:
+            present = committee.members.filter(present=True).count()
+            if present < committee.quorum:
+                raise DomainError(
+                    _("The quorum is not reached: %(present)s present, %(quorum)s needed.")
+                    % {"present": present, "quorum": committee.quorum}
+                )
+            undecided = committee.call.dossiers.filter(
+                status=DossierStatus.ADMISSIBLE, decision__isnull=True
+            ).count()
+            if undecided:
+                raise DomainError(_("Every admissible dossier needs a decision before locking."))
+            committee.locked_at, committee.locked_by = now, actor
+            fields += ["locked_at", "locked_by"]
+        committee.status = status
+        committee.save(update_fields=fields)
+        audit_log(
+            actor=actor,
+            action=f"committee.{status}",
+            obj=committee,
+            organisation=_org(committee.call),
+            before={"status": before},
+            after={"status": status},
+            at=at,
+        )
+        if status == CommitteeStatus.LOCKED:
+            outbox_enqueue(task="calls.render_letters", kwargs={"committee_id": committee.pk})
+    return committee
+
+
+def letters_render(*, committee_id: int) -> int:
+    """Render and mail the decision letter of every decision that has none yet (the workers'
+    task: idempotent, a letter's path is its verification code)."""
+    from calls.letters import render_letter  # noqa: PLC0415 -- WeasyPrint is loaded by the worker only
+
+    committee = (
+        Committee.objects.filter(pk=committee_id, status=CommitteeStatus.LOCKED)
+        .select_related("call__programme")
+        .first()
+    )
+    if committee is None:
+        return 0
+    done = 0
+    decisions = committee.decisions.filter(letter="").select_related("dossier__organisation")
+    for decision in decisions:
+        _filename, _type, content = render_letter(decision=decision, committee=committee)
+        with files_atomic():
+            store_in_field(decision.letter, "letter.pdf", ContentFile(content))
+            decision.letter_sent_at = timezone.now()
+            decision.save(update_fields=["letter", "letter_sent_at"])
+            send_templated_mail(
+                recipients=applicants_of(decision.dossier),
+                template="calls/email/decision_letter",
+                context={"decision": decision, "dossier": decision.dossier, "call": committee.call},
+            )
+        done += 1
+    return done
