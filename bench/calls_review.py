@@ -62,11 +62,9 @@ def build(n_dossiers: int, n_experts: int):
         email="bench.calls.coordinator@example.org", defaults={"first_name": "C"}
     )
     Membership.objects.get_or_create(user=coordinator, organisation=state, role="coordinator")
-    extra = {}
-    if any(f.name == "format" for f in Programme._meta.fields):
-        extra["format"] = services.CALL_FORMAT
     programme, _ = Programme.objects.get_or_create(
-        slug="bench-calls", defaults={"organisation": state, "name": "Bench calls", **extra}
+        slug="bench-calls",
+        defaults={"organisation": state, "name": "Bench calls", "format": services.CALL_FORMAT},
     )
     Call.objects.filter(programme=programme).delete()
     now = timezone.now()

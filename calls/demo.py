@@ -63,15 +63,12 @@ def seed(ctx: DemoContext) -> None:
     )
     coordinator = ensure_user("ditp@example.org", "Laure", "Bonnet")
     ensure_membership(coordinator, ditp, Role.COORDINATOR)
-    extra = {}
-    if any(f.name == "format" for f in Programme._meta.fields):
-        extra["format"] = services.CALL_FORMAT
     programme, _ = Programme.objects.get_or_create(
         slug=PROGRAMME_SLUG,
         defaults={
             "organisation": ditp,
             "name": "Laboratoires d'innovation territoriale",
-            **extra,
+            "format": services.CALL_FORMAT,
         },
     )
     call = _call(programme, coordinator)

@@ -47,6 +47,7 @@ from calls.models import (
 )
 from calls.rules import writes_dossier
 from challenges.services import ATTACHMENT_TYPES
+from cohorts.enums import ProgrammeFormat
 from curiouslab.accounts.models import Organisation, Role, User
 from curiouslab.accounts.rules import require
 from curiouslab.audit import audit_log
@@ -57,8 +58,8 @@ from curiouslab.slugs import unique_slug
 from curiouslab.storedfiles import files_atomic, store_in_field
 from curiouslab.uploads import UploadPolicy, check_upload
 
-# The programme format a call belongs to (cohorts/formats.py on main).
-CALL_FORMAT = "call_for_projects"
+# The programme format a call belongs to (cohorts/formats.py).
+CALL_FORMAT = ProgrammeFormat.CALL_FOR_PROJECTS
 
 CALL_TRANSITIONS = {CallStatus.DRAFT: {CallStatus.PUBLISHED}, CallStatus.PUBLISHED: set()}
 
@@ -137,8 +138,7 @@ def _check_call(data: dict, criteria: list[CriterionData], types: list[Attachmen
 
 def _check_format(programme) -> None:
     """A call belongs to a programme of the call-for-projects format."""
-    fmt = getattr(programme, "format", CALL_FORMAT)
-    if fmt != CALL_FORMAT:
+    if programme.format != CALL_FORMAT:
         raise DomainError(_("Calls for projects belong to a programme of that format."))
 
 

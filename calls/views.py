@@ -61,7 +61,7 @@ def home(request):
         "calls/home.html",
         {
             "managed": list(selectors.calls_managed_by(user)),
-            "programmes": list(programmes_coordinated_by(user)),
+            "programmes": list(programmes_coordinated_by(user).filter(format=services.CALL_FORMAT)),
             "open_calls": selectors.calls_open_to(user),
             "dossiers": list(selectors.dossiers_visible_to(user)),
             "assignments": list(selectors.assignments_of(user)[:200]),
@@ -117,7 +117,10 @@ def _save_call(request, programme, call, form, criteria, types):
 def call_create(request, programme_pk: int):
     if not roles_for(request.user).has(Role.COORDINATOR):
         raise PermissionDenied
-    programme = get_object_or_404(programmes_coordinated_by(request.user), pk=programme_pk)
+    programme = get_object_or_404(
+        programmes_coordinated_by(request.user).filter(format=services.CALL_FORMAT),
+        pk=programme_pk,
+    )
     return _call_form_page(request, programme, None)
 
 

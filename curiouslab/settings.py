@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "onboarding",
     "commons",
     "calls",
+    "sprints",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "sessions.send_deadline_reminders",
         "schedule": crontab(minute=35),
     },
+    # The commons: the municipality asked what became of its project 6, 12 and 24 months
+    # after the closing, every morning, each step claimed once (commons.models.OutcomeReminder).
+    "commons-outcome-reminders": {
+        "task": "commons.send_outcome_reminders",
+        "schedule": crontab(hour=8, minute=13),
+    },
 }
 
 # Documents (trophies): a document pending or rendering for longer than this (by default the
@@ -312,6 +319,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "600/m/ip",
     "reset_password": "60/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # The sprint's public registration (sprints.views.register): per connection and address.
+    "sprint_registration": env_str("SPRINT_REGISTRATION_RATE", "30/10m/ip,5/h/key"),
 }
 # The client's address, for the per-IP limits: behind TRUSTED_PROXY_COUNT proxies of ours,
 # the entry of X-Forwarded-For that the outermost of them wrote (entries further left are the
@@ -453,6 +462,7 @@ STORAGE_PATH_FIELDS = [
     "documents.Document.file",
     "documents.DocumentArchive.file",
     "privacy.DataExport.file",
+    "sprints.PrototypeFile.path",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("privacy.urls")),
     path("", include("onboarding.urls")),
+    path("", include("commons.urls")),
+    path("sprints/", include("sprints.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

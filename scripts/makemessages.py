@@ -21,6 +21,7 @@ APPS = [
     "onboarding",
     "commons",
     "calls",
+    "sprints",
 ]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]
 

@@ -27,3 +27,18 @@ class ReminderKind(models.TextChoices):
 class CoachingKind(models.TextChoices):
     NOTE = "note", _("Note")
     QUESTION = "question", _("Question")
+
+
+# The time zones of France's territories, for a session held outside mainland France (a
+# sprint's site in La Réunion or Martinique): its times are shown and exported in that zone.
+TIME_ZONES = [
+    ("Europe/Paris", _("Mainland France and Corsica (Europe/Paris)")),
+    ("Indian/Reunion", _("La Réunion (Indian/Reunion)")),
+    ("Indian/Mayotte", _("Mayotte (Indian/Mayotte)")),
+    ("America/Martinique", _("Martinique (America/Martinique)")),
+    ("America/Guadeloupe", _("Guadeloupe (America/Guadeloupe)")),
+    ("America/Cayenne", _("French Guiana (America/Cayenne)")),
+    ("America/Miquelon", _("Saint-Pierre-et-Miquelon (America/Miquelon)")),
+    ("Pacific/Noumea", _("New Caledonia (Pacific/Noumea)")),
+    ("Pacific/Tahiti", _("French Polynesia (Pacific/Tahiti)")),
+]

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from curiouslab.accounts.models import Role
-from sessions.enums import AttendanceMethod, CoachingKind, ReminderKind, SessionKind  # noqa: F401 -- the models' enumerations, importable from here too
+from sessions.enums import TIME_ZONES, AttendanceMethod, CoachingKind, ReminderKind, SessionKind  # noqa: F401 -- the models' enumerations, importable from here too
 
 
 class Session(models.Model):
@@ -22,6 +22,9 @@ class Session(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
+    # Blank: the platform's zone (Europe/Paris). A session held in La Réunion or Martinique
+    # (a sprint's site) names its zone: its times are shown and exported in it.
+    time_zone = models.CharField(_("time zone"), max_length=40, blank=True, choices=TIME_ZONES)
     created_at = models.DateTimeField(auto_now_add=True)
     # Added by the sessions work: the teams invited (besides the invited roles, see
     # InvitedRole) and the people who run the session and may take attendance.

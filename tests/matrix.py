@@ -25,6 +25,8 @@ MATRIX_MODULES = [
     "tests.privacy.matrix",
     "tests.onboarding.matrix",
     "tests.calls.matrix",
+    "tests.commons.matrix",
+    "tests.sprints.matrix",
 ]
 
 ANON_LOGIN = 302  # anonymous visitors are sent to the sign-in page

@@ -201,6 +201,7 @@ def form_kwargs(cls, world, jury) -> dict:
         "user": a.people["coordinator"],
         "limit": 3,
         "territories": [a.departement],
+        "format_spec": a.programme.format_spec,
     }
     params = inspect.signature(cls.__init__).parameters
     if cls.__module__.startswith("calls."):

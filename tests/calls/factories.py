@@ -18,12 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def call_programme(organisation):
     """A programme of the call-for-projects format run by ``organisation``."""
-    extra = {}
-    from cohorts.models import Programme  # noqa: PLC0415 -- the format field lands on main
-
-    if any(f.name == "format" for f in Programme._meta.fields):
-        extra["format"] = services.CALL_FORMAT
-    return ProgrammeFactory(organisation=organisation, **extra)
+    return ProgrammeFactory(organisation=organisation, format=services.CALL_FORMAT)
 
 
 def make_call(programme, *, status=CallStatus.PUBLISHED, criteria=2, **kw) -> Call:
