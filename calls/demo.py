@@ -13,6 +13,7 @@ from django.utils import timezone
 from calls import services
 from calls.enums import BudgetKind, DossierStatus, Outcome, Section
 from calls.models import Call
+from calls.synthesis import synthesis_for
 from cohorts.models import Programme
 from curiouslab.accounts.models import Organisation, OrganisationKind, Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
@@ -226,8 +227,6 @@ def _opinions(call, experts) -> None:
 
 
 def _committee(call, coordinator, dossiers) -> None:
-    from calls.synthesis import synthesis_for  # noqa: PLC0415 -- read after the opinions exist
-
     meets = datetime.datetime(2016, 7, 4, 14, 0, tzinfo=TZ)
     committee = services.committee_create(
         call=call,

@@ -18,7 +18,8 @@ from calls.enums import Section as SectionChoice
 from calls.models import SCALE_MAX, SCALE_MIN, Call
 from calls.services import AttachmentTypeData, BudgetRow, CriterionData
 from cohorts.forms import DateTimeInput
-from curiouslab.accounts.models import OrganisationKind
+from curiouslab.accounts.models import Organisation, OrganisationKind
+from territories.models import Region
 
 MAX_CRITERIA = 12
 MAX_ATTACHMENT_TYPES = 12
@@ -270,9 +271,6 @@ class ConflictForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, call, **kwargs):
-        from curiouslab.accounts.models import Organisation  # noqa: PLC0415 -- kept beside its one use
-        from territories.models import Region  # noqa: PLC0415 -- kept beside its one use
-
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
             dossiers__call=call

@@ -27,6 +27,7 @@ from calls.enums import (
     Outcome,
     Section,
 )
+from calls.letters import render_letter
 from calls.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -45,11 +46,13 @@ from calls.models import (
     ExpertConflict,
     Opinion,
 )
-from calls.rules import writes_dossier
+from calls.rules import APPLICANT_ROLES, writes_dossier
+from calls.selectors import FILED
 from challenges.services import ATTACHMENT_TYPES
 from cohorts.enums import ProgrammeFormat
-from curiouslab.accounts.models import Organisation, Role, User
+from curiouslab.accounts.models import Membership, Organisation, Role, User
 from curiouslab.accounts.rules import require
+from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
@@ -541,8 +544,6 @@ def _check_submission(dossier: Dossier, now: datetime.datetime) -> None:
 
 
 def applicants_of(dossier: Dossier):
-    from calls.rules import APPLICANT_ROLES  # noqa: PLC0415 -- the same list the rule reads
-
     return User.objects.filter(
         memberships__organisation_id=dossier.organisation_id,
         memberships__role__in=APPLICANT_ROLES,
@@ -571,9 +572,6 @@ def _notify(dossier: Dossier, status: str) -> None:
 def expert_invite(*, call: Call, actor: User, email: str, name: str, tags: list[str]) -> Expert:
     """Give ``email`` a seat of expert on ``call``; the expert role in the programme's
     organisation comes with it (at once for an existing account, by invitation otherwise)."""
-    from curiouslab.accounts.models import Membership  # noqa: PLC0415 -- the core's role table
-    from curiouslab.accounts.services import invitation_create  # noqa: PLC0415 -- the core's invitation
-
     email = email.strip().lower()
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
@@ -643,8 +641,6 @@ def conflict_declare(
 
 def assignment_proposal(call: Call):
     """The automatic balanced proposal for the call's admissible dossiers."""
-    from calls.selectors import FILED  # noqa: PLC0415 -- selectors import the services' models only
-
     experts = [Candidate(e.pk, frozenset(e.tags)) for e in call.experts.all()]
     dossiers = [
         Candidate(d.pk, frozenset(d.tags))
@@ -922,8 +918,6 @@ def committee_set_status(
 def letters_render(*, committee_id: int) -> int:
     """Render and mail the decision letter of every decision that has none yet (the workers'
     task: idempotent, a letter's path is its verification code)."""
-    from calls.letters import render_letter  # noqa: PLC0415 -- WeasyPrint is loaded by the worker only
-
     committee = (
         Committee.objects.filter(pk=committee_id, status=CommitteeStatus.LOCKED)
         .select_related("call__programme")

@@ -647,8 +647,15 @@ def synthesis(request, pk: int):
 @login_required
 def ranking_export(request, pk: int, fmt: str):
     call = _managed_call(request, pk)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
+    if fmt == "pdf":
+        return serve_bytes(
+            exports.ranking_pdf(call),
+            filename=exports.filename(call, fmt),
+            content_type="application/pdf",
+            inline=False,
+        )
     if fmt == "csv":
         return serve_bytes(
             exports.ranking_csv(call),
