@@ -350,13 +350,24 @@ class CommitteeForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices)
+    """One row of the committee's table (its widgets styled here: the row is laid out by hand,
+    500 crispy forms on one page took seconds)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Outcome.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     amount = forms.IntegerField(
-        label=_("Funding granted (€)"), min_value=0, max_value=MAX_AMOUNT, required=False
+        label=_("Funding granted (€)"),
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
     )
     reasons = forms.CharField(
         label=_("Reasons"),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )

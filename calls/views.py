@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ from curiouslab.accounts.models import Organisation, Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
+
+RANKING_PAGE_SIZE = 50  # rows of the synthesis and of the committee's table a page
 
 
 def _managed_call(request, pk: int) -> Call:
@@ -640,7 +643,14 @@ def synthesis(request, pk: int):
     return render(
         request,
         "calls/synthesis.html",
-        {"call": call, "rows": synthesis_for(call), "criteria": list(call.criteria.all())},
+        {
+            "call": call,
+            # The ranking is computed whole (three queries); a page of it is shown.
+            "page": Paginator(synthesis_for(call), RANKING_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "criteria": list(call.criteria.all()),
+        },
     )
 
 
@@ -701,6 +711,8 @@ def committee(request, pk: int):
         )
     decisions = {d.dossier_id: d for d in current.decisions.all()}
     is_open = current.status == CommitteeStatus.OPEN
+    ranked = [s for s in synthesis_for(call) if s.dossier.status == DossierStatus.ADMISSIBLE]
+    page = Paginator(ranked, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "s": s,
@@ -716,8 +728,7 @@ def committee(request, pk: int):
             if is_open
             else None,
         }
-        for s in synthesis_for(call)
-        if s.dossier.status == DossierStatus.ADMISSIBLE
+        for s in page
     ]
     return render(
         request,
@@ -727,6 +738,7 @@ def committee(request, pk: int):
             "committee": current,
             "members": list(current.members.all()),
             "rows": rows,
+            "page": page,
             "total": sum(d.amount_granted for d in decisions.values()),
             "can_open": current.status == CommitteeStatus.PLANNED,
             "is_open": is_open,
