@@ -46,6 +46,7 @@ def build(n_dossiers: int, n_experts: int):
         Assignment,
         Call,
         Criterion,
+        Decision,
         Dossier,
         Expert,
         ExpertConflict,
@@ -66,6 +67,9 @@ def build(n_dossiers: int, n_experts: int):
         slug="bench-calls",
         defaults={"organisation": state, "name": "Bench calls", "format": services.CALL_FORMAT},
     )
+    # A previous run's call: its decisions and dossiers first (they protect what they point at).
+    Decision.objects.filter(committee__call__programme=programme).delete()
+    Dossier.objects.filter(call__programme=programme).delete()
     Call.objects.filter(programme=programme).delete()
     now = timezone.now()
     call = Call.objects.create(

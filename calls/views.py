@@ -555,11 +555,22 @@ def expert_home(request):
     )
     if not seats:
         raise Http404
+    # The conflict form lists every applicant of the call (hundreds): shown when asked for,
+    # so the list itself stays light.
+    declare = request.GET.get("declare", "")
     return render(
         request,
         "calls/expert_home.html",
         {
-            "seats": [(s, forms.ConflictForm(call=s.call, prefix=f"seat{s.pk}")) for s in seats],
+            "seats": [
+                (
+                    s,
+                    forms.ConflictForm(call=s.call, prefix=f"seat{s.pk}")
+                    if declare == str(s.pk)
+                    else None,
+                )
+                for s in seats
+            ],
             "assignments": list(selectors.assignments_of(request.user)),
         },
     )
