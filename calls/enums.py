@@ -70,3 +70,15 @@ ATTACHMENT_FORMATS = {
     "png": "PNG",
     "jpg": "JPEG",
 }
+
+
+class CommitteeStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("committee", "Planned")
+    OPEN = "open", pgettext_lazy("committee", "In session")
+    LOCKED = "locked", pgettext_lazy("committee", "Decided and locked")
+
+
+class Outcome(models.TextChoices):
+    LAUREATE = "laureate", _("Winner")
+    REJECTED = "rejected", _("Not retained")
+    ADJOURNED = "adjourned", _("Adjourned")

@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.enums import Recommendation
 from calls.models import Call
 from calls.synthesis import synthesis_for
 from cohorts.exports import safe_cell
+from curiouslab import pdf
 
 
 def ranking_table(call: Call) -> tuple[list[str], list[list]]:
@@ -74,3 +77,13 @@ def ranking_xlsx(call: Call) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def ranking_pdf(call: Call) -> bytes:
+    """The ranking table as a PDF (landscape A4), through the shared renderer."""
+    header, rows = ranking_table(call)
+    html = render_to_string(
+        "calls/ranking_pdf.html",
+        {"call": call, "header": header, "rows": rows, "generated_at": timezone.now()},
+    )
+    return pdf.html_to_pdf(html)

@@ -6,12 +6,20 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from calls.enums import ATTACHMENT_FORMATS, TEXT_SECTIONS, BudgetKind, Confidence, Recommendation
+from calls.enums import (
+    ATTACHMENT_FORMATS,
+    TEXT_SECTIONS,
+    BudgetKind,
+    Confidence,
+    Outcome,
+    Recommendation,
+)
 from calls.enums import Section as SectionChoice
 from calls.models import SCALE_MAX, SCALE_MIN, Call
 from calls.services import AttachmentTypeData, BudgetRow, CriterionData
 from cohorts.forms import DateTimeInput
-from curiouslab.accounts.models import OrganisationKind
+from curiouslab.accounts.models import Organisation, OrganisationKind
+from territories.models import Region
 
 MAX_CRITERIA = 12
 MAX_ATTACHMENT_TYPES = 12
@@ -263,9 +271,6 @@ class ConflictForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, call, **kwargs):
-        from curiouslab.accounts.models import Organisation  # noqa: PLC0415 -- kept beside its one use
-        from territories.models import Region  # noqa: PLC0415 -- kept beside its one use
-
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
             dossiers__call=call
@@ -320,3 +325,49 @@ class OpinionForm(forms.Form):
             for c in self.criteria
             if self.cleaned_data.get(f"score-{c.pk}") is not None
         }
+
+
+class CommitteeForm(forms.Form):
+    meets_at = forms.DateTimeField(label=_("Meeting"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    quorum = forms.IntegerField(label=_("Quorum"), min_value=1, max_value=50, initial=3)
+    members = forms.CharField(
+        label=_("Members"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One a line: the name, then “—” and the body represented."),
+    )
+
+    def clean_members(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data["members"].splitlines():
+            name, _sep, body = line.partition("—")
+            if name.strip():
+                rows.append((name.strip()[:200], body.strip()[:200]))
+        if not rows or len(rows) > 50:
+            raise forms.ValidationError(_("Name between 1 and 50 members."))
+        return rows
+
+
+class DecisionForm(forms.Form):
+    """One row of the committee's table (its widgets styled here: the row is laid out by hand,
+    500 crispy forms on one page took seconds)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=Outcome.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    amount = forms.IntegerField(
+        label=_("Funding granted (€)"),
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=4000,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from calls.enums import (  # noqa: F401 -- the models' enumerations, importable from here too
     BudgetKind,
     CallStatus,
+    CommitteeStatus,
     Confidence,
     DossierStatus,
+    Outcome,
     Recommendation,
     Section,
 )
@@ -355,3 +357,79 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment}"
+
+
+class Committee(models.Model):
+    """The steering committee's meeting that decides on a call's dossiers."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="committee")
+    meets_at = models.DateTimeField(_("meeting"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CommitteeStatus.choices, default=CommitteeStatus.PLANNED
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("steering committee")
+        verbose_name_plural = _("steering committees")
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+    @property
+    def coordinating_organisation_id(self) -> int:
+        return self.call.programme.organisation_id
+
+
+class CommitteeMember(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=200)
+    body = models.CharField(_("representing"), max_length=200, blank=True)
+    present = models.BooleanField(_("present"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def letter_path(instance: Decision, filename: str) -> str:
+    return f"calls/letters/{instance.letter_code}.pdf"
+
+
+class Decision(models.Model):
+    """The committee's decision on one dossier; locked with the committee."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="decisions")
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    amount_granted = models.PositiveIntegerField(_("funding granted (€)"), default=0)
+    reasons = models.TextField(_("reasons"), blank=True)
+    letter_code = models.CharField(
+        _("verification code"), max_length=16, unique=True, default=new_verification_code
+    )
+    letter = models.FileField(upload_to=letter_path, max_length=200, blank=True)
+    letter_sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome="laureate") | models.Q(amount_granted=0),
+                name="decision_only_winners_are_funded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} · {self.get_outcome_display()}"

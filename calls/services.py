@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,9 +22,12 @@ from calls.enums import (
     TEXT_SECTIONS,
     BudgetKind,
     CallStatus,
+    CommitteeStatus,
     DossierStatus,
+    Outcome,
     Section,
 )
+from calls.letters import render_letter
 from calls.models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -30,7 +35,10 @@ from calls.models import (
     AttachmentType,
     BudgetLine,
     Call,
+    Committee,
+    CommitteeMember,
     Criterion,
+    Decision,
     Dossier,
     DossierAttachment,
     DossierRevision,
@@ -38,19 +46,23 @@ from calls.models import (
     ExpertConflict,
     Opinion,
 )
-from calls.rules import writes_dossier
+from calls.rules import APPLICANT_ROLES, writes_dossier
+from calls.selectors import FILED
 from challenges.services import ATTACHMENT_TYPES
-from curiouslab.accounts.models import Organisation, Role, User
+from cohorts.enums import ProgrammeFormat
+from curiouslab.accounts.models import Membership, Organisation, Role, User
 from curiouslab.accounts.rules import require
+from curiouslab.accounts.services import invitation_create
 from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import send_templated_mail
+from curiouslab.outbox import outbox_enqueue
 from curiouslab.slugs import unique_slug
 from curiouslab.storedfiles import files_atomic, store_in_field
 from curiouslab.uploads import UploadPolicy, check_upload
 
-# The programme format a call belongs to (cohorts/formats.py on main).
-CALL_FORMAT = "call_for_projects"
+# The programme format a call belongs to (cohorts/formats.py).
+CALL_FORMAT = ProgrammeFormat.CALL_FOR_PROJECTS
 
 CALL_TRANSITIONS = {CallStatus.DRAFT: {CallStatus.PUBLISHED}, CallStatus.PUBLISHED: set()}
 
@@ -129,8 +141,7 @@ def _check_call(data: dict, criteria: list[CriterionData], types: list[Attachmen
 
 def _check_format(programme) -> None:
     """A call belongs to a programme of the call-for-projects format."""
-    fmt = getattr(programme, "format", CALL_FORMAT)
-    if fmt != CALL_FORMAT:
+    if programme.format != CALL_FORMAT:
         raise DomainError(_("Calls for projects belong to a programme of that format."))
 
 
@@ -533,8 +544,6 @@ def _check_submission(dossier: Dossier, now: datetime.datetime) -> None:
 
 
 def applicants_of(dossier: Dossier):
-    from calls.rules import APPLICANT_ROLES  # noqa: PLC0415 -- the same list the rule reads
-
     return User.objects.filter(
         memberships__organisation_id=dossier.organisation_id,
         memberships__role__in=APPLICANT_ROLES,
@@ -563,9 +572,6 @@ def _notify(dossier: Dossier, status: str) -> None:
 def expert_invite(*, call: Call, actor: User, email: str, name: str, tags: list[str]) -> Expert:
     """Give ``email`` a seat of expert on ``call``; the expert role in the programme's
     organisation comes with it (at once for an existing account, by invitation otherwise)."""
-    from curiouslab.accounts.models import Membership  # noqa: PLC0415 -- the core's role table
-    from curiouslab.accounts.services import invitation_create  # noqa: PLC0415 -- the core's invitation
-
     email = email.strip().lower()
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
@@ -635,8 +641,6 @@ def conflict_declare(
 
 def assignment_proposal(call: Call):
     """The automatic balanced proposal for the call's admissible dossiers."""
-    from calls.selectors import FILED  # noqa: PLC0415 -- selectors import the services' models only
-
     experts = [Candidate(e.pk, frozenset(e.tags)) for e in call.experts.all()]
     dossiers = [
         Candidate(d.pk, frozenset(d.tags))
@@ -730,3 +734,209 @@ def opinion_save(
             at=at,
         )
     return opinion
+
+
+# --- The steering committee -----------------------------------------------------------------
+
+COMMITTEE_TRANSITIONS = {
+    CommitteeStatus.PLANNED: {CommitteeStatus.OPEN},
+    CommitteeStatus.OPEN: {CommitteeStatus.LOCKED},
+    CommitteeStatus.LOCKED: set(),
+}
+
+
+def committee_create(
+    *,
+    call: Call,
+    actor: User,
+    meets_at: datetime.datetime,
+    place: str,
+    quorum: int,
+    members: list[tuple[str, str]],
+) -> Committee:
+    """The committee's meeting, with its members (name, body represented)."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
+        require(actor, "calls.manage_call", call)
+        if Committee.objects.filter(call=call).exists():
+            raise DomainError(_("This call already has its committee."))
+        if quorum > len(members):
+            raise DomainError(_("The quorum cannot exceed the number of members."))
+        committee = Committee.objects.create(
+            call=call, meets_at=meets_at, place=place, quorum=quorum
+        )
+        CommitteeMember.objects.bulk_create(
+            CommitteeMember(committee=committee, name=name, body=body) for name, body in members
+        )
+        audit_log(
+            actor=actor,
+            action="committee.create",
+            obj=committee,
+            organisation=_org(call),
+            after={"meets_at": meets_at, "quorum": quorum, "members": len(members)},
+        )
+    return committee
+
+
+def _lock_committee(committee: Committee) -> Committee:
+    return (
+        Committee.objects.select_for_update(of=("self",))
+        .select_related("call__programme")
+        .get(pk=committee.pk)
+    )
+
+
+def committee_presence(*, committee: Committee, actor: User, present: set[int]) -> None:
+    with transaction.atomic():
+        committee = _lock_committee(committee)
+        require(actor, "calls.manage_call", committee)
+        if committee.status == CommitteeStatus.LOCKED:
+            raise DomainError(_("The committee's decisions are locked."))
+        committee.members.update(present=False)
+        committee.members.filter(pk__in=present).update(present=True)
+        audit_log(
+            actor=actor,
+            action="committee.presence",
+            obj=committee,
+            organisation=_org(committee.call),
+            after={"present": sorted(present)},
+        )
+
+
+def decision_save(
+    *,
+    committee: Committee,
+    dossier: Dossier,
+    actor: User,
+    outcome: str,
+    amount: int,
+    reasons: str,
+) -> Decision:
+    """One dossier's decision, while the meeting is open: the funding granted is at most the
+    amount requested and the call's ceiling, and all the grants together at most the envelope
+    (checked under the committee's lock, so two decisions at once cannot pass it together)."""
+    if outcome not in Outcome.values:
+        raise DomainError(_("Unknown decision."))
+    with transaction.atomic():
+        committee = _lock_committee(committee)
+        require(actor, "calls.manage_call", committee)
+        if committee.status != CommitteeStatus.OPEN:
+            raise DomainError(_("Decisions are taken while the meeting is open."))
+        call = committee.call
+        if dossier.call_id != call.pk or dossier.status != DossierStatus.ADMISSIBLE:
+            raise DomainError(_("The committee decides on the call's admissible dossiers."))
+        if outcome != Outcome.LAUREATE:
+            amount = 0
+        elif amount <= 0:
+            raise DomainError(_("A winner is granted an amount."))
+        if amount > dossier.amount_requested:
+            raise DomainError(_("The funding granted cannot exceed the amount requested."))
+        if amount > call.funding_ceiling:
+            raise DomainError(_("The funding granted cannot exceed the call's ceiling."))
+        others = (
+            Decision.objects.filter(committee=committee)
+            .exclude(dossier=dossier)
+            .aggregate(total=Sum("amount_granted"))["total"]
+            or 0
+        )
+        if others + amount > call.envelope:
+            raise DomainError(
+                _(
+                    "With this grant the total (%(total)s €) would exceed the envelope (%(envelope)s €)."
+                )
+                % {"total": others + amount, "envelope": call.envelope}
+            )
+        decision, _created = Decision.objects.update_or_create(
+            dossier=dossier,
+            defaults={
+                "committee": committee,
+                "outcome": outcome,
+                "amount_granted": amount,
+                "reasons": reasons,
+                "decided_at": timezone.now(),
+            },
+        )
+        audit_log(
+            actor=actor,
+            action="committee.decision",
+            obj=dossier,
+            organisation=_org(call),
+            after={"outcome": outcome, "amount": amount},
+            reason=reasons,
+        )
+    return decision
+
+
+def committee_set_status(
+    *, committee: Committee, actor: User, status: str, at: datetime.datetime | None = None
+) -> Committee:
+    """The one writer of ``Committee.status``. Locking needs the quorum present and a decision
+    on every admissible dossier; it queues the decision letters for the workers."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        committee = _lock_committee(committee)
+        if committee.status == status:
+            return committee
+        if status not in COMMITTEE_TRANSITIONS.get(committee.status, set()):
+            raise DomainError(_("The committee cannot move to that state."))
+        require(actor, "calls.manage_call", committee)
+        before = committee.status
+        fields = ["status"]
+        if status == CommitteeStatus.OPEN:
+            committee.opened_at = now
+            fields.append("opened_at")
+        else:
+            present = committee.members.filter(present=True).count()
+            if present < committee.quorum:
+                raise DomainError(
+                    _("The quorum is not reached: %(present)s present, %(quorum)s needed.")
+                    % {"present": present, "quorum": committee.quorum}
+                )
+            undecided = committee.call.dossiers.filter(
+                status=DossierStatus.ADMISSIBLE, decision__isnull=True
+            ).count()
+            if undecided:
+                raise DomainError(_("Every admissible dossier needs a decision before locking."))
+            committee.locked_at, committee.locked_by = now, actor
+            fields += ["locked_at", "locked_by"]
+        committee.status = status
+        committee.save(update_fields=fields)
+        audit_log(
+            actor=actor,
+            action=f"committee.{status}",
+            obj=committee,
+            organisation=_org(committee.call),
+            before={"status": before},
+            after={"status": status},
+            at=at,
+        )
+        if status == CommitteeStatus.LOCKED:
+            outbox_enqueue(task="calls.render_letters", kwargs={"committee_id": committee.pk})
+    return committee
+
+
+def letters_render(*, committee_id: int) -> int:
+    """Render and mail the decision letter of every decision that has none yet (the workers'
+    task: idempotent, a letter's path is its verification code)."""
+    committee = (
+        Committee.objects.filter(pk=committee_id, status=CommitteeStatus.LOCKED)
+        .select_related("call__programme")
+        .first()
+    )
+    if committee is None:
+        return 0
+    done = 0
+    decisions = committee.decisions.filter(letter="").select_related("dossier__organisation")
+    for decision in decisions:
+        _filename, _type, content = render_letter(decision=decision, committee=committee)
+        with files_atomic():
+            store_in_field(decision.letter, "letter.pdf", ContentFile(content))
+            decision.letter_sent_at = timezone.now()
+            decision.save(update_fields=["letter", "letter_sent_at"])
+            send_templated_mail(
+                recipients=applicants_of(decision.dossier),
+                template="calls/email/decision_letter",
+                context={"decision": decision, "dossier": decision.dossier, "call": committee.call},
+            )
+        done += 1
+    return done

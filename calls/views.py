@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +17,16 @@ from django.views.decorators.http import require_POST
 
 from calls import exports, forms, selectors, services
 from calls.conflicts import excluded_pairs
-from calls.enums import TEXT_SECTIONS, CallStatus, DossierStatus, Section
-from calls.models import Call, Dossier
+from calls.enums import (
+    TEXT_SECTIONS,
+    CallStatus,
+    CommitteeStatus,
+    DossierStatus,
+    Outcome,
+    Section,
+)
+from calls.letters import render_minutes
+from calls.models import Call, Committee, Decision, Dossier
 from calls.receipt import render_receipt
 from calls.rules import applicant_org_ids
 from calls.synthesis import synthesis_for
@@ -26,6 +35,8 @@ from curiouslab.accounts.models import Organisation, Role
 from curiouslab.accounts.roles import roles_for
 from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
+
+RANKING_PAGE_SIZE = 50  # rows of the synthesis and of the committee's table a page
 
 
 def _managed_call(request, pk: int) -> Call:
@@ -53,7 +64,7 @@ def home(request):
         "calls/home.html",
         {
             "managed": list(selectors.calls_managed_by(user)),
-            "programmes": list(programmes_coordinated_by(user)),
+            "programmes": list(programmes_coordinated_by(user).filter(format=services.CALL_FORMAT)),
             "open_calls": selectors.calls_open_to(user),
             "dossiers": list(selectors.dossiers_visible_to(user)),
             "assignments": list(selectors.assignments_of(user)[:200]),
@@ -109,7 +120,10 @@ def _save_call(request, programme, call, form, criteria, types):
 def call_create(request, programme_pk: int):
     if not roles_for(request.user).has(Role.COORDINATOR):
         raise PermissionDenied
-    programme = get_object_or_404(programmes_coordinated_by(request.user), pk=programme_pk)
+    programme = get_object_or_404(
+        programmes_coordinated_by(request.user).filter(format=services.CALL_FORMAT),
+        pk=programme_pk,
+    )
     return _call_form_page(request, programme, None)
 
 
@@ -179,6 +193,15 @@ def call_public(request, slug: str):
             "criteria": list(call.criteria.all()),
             "attachment_types": list(call.attachment_types.all()),
             "is_open": call.is_open(),
+            "winners": list(
+                Decision.objects.filter(
+                    committee__call=call,
+                    committee__status=CommitteeStatus.LOCKED,
+                    outcome=Outcome.LAUREATE,
+                )
+                .select_related("dossier__organisation")
+                .order_by("dossier__title")
+            ),
             "start_form": forms.DossierStartForm(
                 organisations=Organisation.objects.filter(pk__in=[o.pk for o in organisations])
             )
@@ -238,6 +261,7 @@ def _dossier_context(dossier: Dossier, editable: set[str]) -> dict:
         "missing": services.missing_parts(dossier) if editable else [],
         "can_submit": dossier.status in services.EDITABLE_STATES,
         "has_receipt": dossier.submitted_at is not None,
+        "has_letter": Decision.objects.filter(dossier=dossier).exclude(letter="").exists(),
         "is_open": dossier.call.is_open(),
     }
 
@@ -531,11 +555,22 @@ def expert_home(request):
     )
     if not seats:
         raise Http404
+    # The conflict form lists every applicant of the call (hundreds): shown when asked for,
+    # so the list itself stays light.
+    declare = request.GET.get("declare", "")
     return render(
         request,
         "calls/expert_home.html",
         {
-            "seats": [(s, forms.ConflictForm(call=s.call, prefix=f"seat{s.pk}")) for s in seats],
+            "seats": [
+                (
+                    s,
+                    forms.ConflictForm(call=s.call, prefix=f"seat{s.pk}")
+                    if declare == str(s.pk)
+                    else None,
+                )
+                for s in seats
+            ],
             "assignments": list(selectors.assignments_of(request.user)),
         },
     )
@@ -619,15 +654,29 @@ def synthesis(request, pk: int):
     return render(
         request,
         "calls/synthesis.html",
-        {"call": call, "rows": synthesis_for(call), "criteria": list(call.criteria.all())},
+        {
+            "call": call,
+            # The ranking is computed whole (three queries); a page of it is shown.
+            "page": Paginator(synthesis_for(call), RANKING_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "criteria": list(call.criteria.all()),
+        },
     )
 
 
 @login_required
 def ranking_export(request, pk: int, fmt: str):
     call = _managed_call(request, pk)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
+    if fmt == "pdf":
+        return serve_bytes(
+            exports.ranking_pdf(call),
+            filename=exports.filename(call, fmt),
+            content_type="application/pdf",
+            inline=False,
+        )
     if fmt == "csv":
         return serve_bytes(
             exports.ranking_csv(call),
@@ -638,4 +687,180 @@ def ranking_export(request, pk: int, fmt: str):
         exports.ranking_xlsx(call),
         filename=exports.filename(call, fmt),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- The steering committee -----------------------------------------------------------------
+
+
+@login_required
+def committee(request, pk: int):
+    call = _managed_call(request, pk)
+    current = Committee.objects.filter(call=call).first()
+    if current is None:
+        form = forms.CommitteeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.committee_create(
+                    call=call,
+                    actor=request.user,
+                    meets_at=form.cleaned_data["meets_at"],
+                    place=form.cleaned_data["place"],
+                    quorum=form.cleaned_data["quorum"],
+                    members=form.cleaned_data["members"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The committee's meeting is planned."))
+                return redirect("calls:committee", call.pk)
+        return render(
+            request,
+            "calls/committee_create.html",
+            {"call": call, "form": form},
+            status=400 if request.method == "POST" else 200,
+        )
+    decisions = {d.dossier_id: d for d in current.decisions.all()}
+    is_open = current.status == CommitteeStatus.OPEN
+    ranked = [s for s in synthesis_for(call) if s.dossier.status == DossierStatus.ADMISSIBLE]
+    page = Paginator(ranked, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "s": s,
+            "decision": decisions.get(s.dossier.pk),
+            "form": forms.DecisionForm(
+                prefix=f"d{s.dossier.pk}",
+                initial={
+                    "outcome": getattr(decisions.get(s.dossier.pk), "outcome", None),
+                    "amount": getattr(decisions.get(s.dossier.pk), "amount_granted", None),
+                    "reasons": getattr(decisions.get(s.dossier.pk), "reasons", ""),
+                },
+            )
+            if is_open
+            else None,
+        }
+        for s in page
+    ]
+    return render(
+        request,
+        "calls/committee.html",
+        {
+            "call": call,
+            "committee": current,
+            "members": list(current.members.all()),
+            "rows": rows,
+            "page": page,
+            "total": sum(d.amount_granted for d in decisions.values()),
+            "can_open": current.status == CommitteeStatus.PLANNED,
+            "is_open": is_open,
+            "is_locked": current.status == CommitteeStatus.LOCKED,
+            "letters_done": sum(1 for d in decisions.values() if d.letter),
+            "letters_total": len(decisions),
+        },
+    )
+
+
+def _managed_committee(request, pk: int) -> Committee:
+    call = _managed_call(request, pk)
+    return get_object_or_404(Committee.objects.select_related("call__programme"), call=call)
+
+
+@login_required
+@require_POST
+def committee_transition(request, pk: int, status: str):
+    current = _managed_committee(request, pk)
+    if status not in CommitteeStatus.values:
+        raise Http404
+    try:
+        services.committee_set_status(committee=current, actor=request.user, status=status)
+    except DomainError as exc:
+        return _refused(request, exc, "calls:committee", pk)
+    messages.success(request, _("The committee's state has changed."))
+    return redirect("calls:committee", pk)
+
+
+@login_required
+@require_POST
+def committee_presence(request, pk: int):
+    current = _managed_committee(request, pk)
+    present = {int(v) for v in request.POST.getlist("present")[:50] if v.isdigit() and len(v) < 12}
+    try:
+        services.committee_presence(committee=current, actor=request.user, present=present)
+    except DomainError as exc:
+        return _refused(request, exc, "calls:committee", pk)
+    messages.success(request, _("Attendance has been saved."))
+    return redirect("calls:committee", pk)
+
+
+@login_required
+@require_POST
+def decision_save(request, pk: int, dossier_pk: int):
+    current = _managed_committee(request, pk)
+    dossier = get_object_or_404(current.call.dossiers, pk=dossier_pk)
+    form = forms.DecisionForm(request.POST, prefix=f"d{dossier.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision; the amount is a whole number of euros."))
+        return redirect("calls:committee", pk)
+    try:
+        services.decision_save(
+            committee=current,
+            dossier=dossier,
+            actor=request.user,
+            outcome=form.cleaned_data["outcome"],
+            amount=form.cleaned_data["amount"] or 0,
+            reasons=form.cleaned_data["reasons"],
+        )
+    except DomainError as exc:
+        return _refused(request, exc, "calls:committee", pk)
+    messages.success(
+        request, _("The decision on “%(title)s” is recorded.") % {"title": dossier.title}
+    )
+    return redirect("calls:committee", pk)
+
+
+@login_required
+def minutes(request, pk: int):
+    current = _managed_committee(request, pk)
+    if current.status != CommitteeStatus.LOCKED:
+        raise Http404
+    filename, content_type, content = render_minutes(committee=current)
+    return serve_bytes(content, filename=filename, content_type=content_type, inline=False)
+
+
+@login_required
+def letter(request, pk: int):
+    """A dossier's decision letter, for its applicants and the call's coordinators."""
+    dossier = _readable_dossier(request, pk)
+    decision = getattr(dossier, "decision", None)
+    if (
+        decision is None
+        or not decision.letter
+        or not (
+            request.user.has_perm("calls.edit_dossier", dossier)
+            or request.user.has_perm("calls.check_admissibility", dossier)
+        )
+    ):
+        raise Http404
+    return serve_stored_file(
+        decision.letter.name,
+        filename=f"decision-{decision.letter_code}.pdf",
+        content_type="application/pdf",
+        storage=decision.letter.storage,
+        inline=False,
+    )
+
+
+def letter_verify(request, code: str):
+    decision = (
+        Decision.objects.filter(
+            letter_code=code.strip().upper()[:16], committee__status=CommitteeStatus.LOCKED
+        )
+        .select_related("dossier__organisation", "committee__call")
+        .first()
+    )
+    return render(
+        request,
+        "calls/letter_verify.html",
+        {"decision": decision, "code": code[:16]},
+        status=200 if decision else 404,
     )

@@ -73,3 +73,19 @@ def test_demo_statuses_carry_the_history_their_writers_leave():
     hours = {r.user.email: r.hours for r in training_records(cohort)}
     assert hours["lea.martin@creuse.example.org"] == 10.5
     assert hours["marc.durand@gueret.example.org"] == 3.5
+
+
+def test_demo_call_for_projects_is_seeded_through_its_services():
+    from calls.models import Call, Decision, Opinion
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call = Call.objects.get(programme__slug="programme-lit")
+    assert call.dossiers.count() == 17 and call.experts.count() == 6
+    assert (
+        Opinion.objects.filter(assignment__dossier__call=call, submitted_at__isnull=False).count()
+        == 48  # 16 admissible dossiers × 3 experts
+    )
+    assert call.committee.status == "locked"
+    assert Decision.objects.filter(committee=call.committee, outcome="laureate").count() == 8
+    assert AuditLogEntry.objects.filter(action="dossier.submitted").count() == 17
+    assert AuditLogEntry.objects.filter(action="committee.locked").count() == 1

@@ -33,7 +33,16 @@ from hypothesis import strategies as st
 from tests.matrix import all_rows, build_all
 from tests.world import PERSONAS, build_world
 
-PACKAGES = ("curiouslab", "challenges", "cohorts", "sessions", "trophies", "commons", "training")
+PACKAGES = (
+    "curiouslab",
+    "challenges",
+    "cohorts",
+    "sessions",
+    "trophies",
+    "commons",
+    "training",
+    "calls",
+)
 FORM_EXAMPLES = 30
 VIEW_EXAMPLES = 6
 RUN = {"forms": 0, "form_examples": 0, "views": 0, "view_posts": 0}
@@ -157,6 +166,25 @@ def form_classes() -> list[type]:
     return sorted(found, key=lambda c: f"{c.__module__}.{c.__name__}")
 
 
+def _call_objects(world) -> dict:
+    """A call for projects with a draft dossier, made once per world (the calls' forms)."""
+    if "fuzz_call" not in world.objects:
+        from tests.calls.factories import call_programme, make_call, make_dossier
+
+        call = make_call(call_programme(world.a.departement), slug="fuzz-call")
+        world.objects["fuzz_call"] = call
+        world.objects["fuzz_dossier"] = make_dossier(
+            call, world.a.applicant, world.a.people["applicant"]
+        )
+    call = world.objects["fuzz_call"]
+    return {
+        "call": call,
+        "dossier": world.objects["fuzz_dossier"],
+        "editable": {"title", "summary", "method", "budget"},
+        "criteria": list(call.criteria.all()),
+    }
+
+
 def form_kwargs(cls, world, jury) -> dict:
     """What each form's constructor needs, from the test world."""
     from challenges.models import Challenge
@@ -186,6 +214,8 @@ def form_kwargs(cls, world, jury) -> dict:
         "versions": list(DeliverableVersion.objects.select_related("deliverable__milestone")[:20]),
     }
     params = inspect.signature(cls.__init__).parameters
+    if cls.__module__.startswith("calls."):
+        known.update(_call_objects(world))
     kwargs = {}
     for name, p in params.items():
         if p.kind == p.KEYWORD_ONLY:

@@ -18,12 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def call_programme(organisation):
     """A programme of the call-for-projects format run by ``organisation``."""
-    extra = {}
-    from cohorts.models import Programme  # noqa: PLC0415 -- the format field lands on main
-
-    if any(f.name == "format" for f in Programme._meta.fields):
-        extra["format"] = services.CALL_FORMAT
-    return ProgrammeFactory(organisation=organisation, **extra)
+    return ProgrammeFactory(organisation=organisation, format=services.CALL_FORMAT)
 
 
 def make_call(programme, *, status=CallStatus.PUBLISHED, criteria=2, **kw) -> Call:
@@ -103,3 +98,44 @@ def seat(call, user, *, tags=()) -> Expert:
 def expert_user(call, *, tags=()) -> tuple:
     user = UserFactory()
     return user, seat(call, user, tags=tags)
+
+
+def admissible(dossier, coordinator):
+    services.dossier_set_status(dossier=dossier, actor=coordinator, status=DossierStatus.ADMISSIBLE)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def committee_for(call, coordinator, *, members=3, quorum=2):
+    return services.committee_create(
+        call=call,
+        actor=coordinator,
+        meets_at=timezone.now(),
+        place="Ministère",
+        quorum=quorum,
+        members=[(f"Membre {i}", "DITP") for i in range(members)],
+    )
+
+
+def locked_committee(call, coordinator, decisions):
+    """A committee that met (all present), decided ``decisions`` ({dossier: (outcome,
+    amount)}) and locked."""
+    committee = committee_for(call, coordinator)
+    services.committee_presence(
+        committee=committee,
+        actor=coordinator,
+        present=set(committee.members.values_list("pk", flat=True)),
+    )
+    services.committee_set_status(committee=committee, actor=coordinator, status="open")
+    for dossier, (outcome, amount) in decisions.items():
+        services.decision_save(
+            committee=committee,
+            dossier=dossier,
+            actor=coordinator,
+            outcome=outcome,
+            amount=amount,
+            reasons="Projet solide",
+        )
+    services.committee_set_status(committee=committee, actor=coordinator, status="locked")
+    committee.refresh_from_db()
+    return committee

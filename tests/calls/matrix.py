@@ -8,9 +8,12 @@ from calls import services
 from calls.enums import CallStatus
 from calls.models import Assignment
 from tests.calls.factories import (
+    admissible,
     applicant,
     applicant_org,
     call_programme,
+    committee_for,
+    locked_committee,
     make_call,
     make_dossier,
     pdf_upload,
@@ -54,6 +57,21 @@ def build(world):
     expert = seat(second, a.people["expert"], tags=["numérique"])
     world.objects["expert_seat"] = expert
     world.objects["assignment"] = Assignment.objects.create(expert=expert, dossier=filed)
+    # A call whose committee is planned (opened by the coordinator's row), and one whose
+    # committee decided and locked, with side A's applicant's letter rendered.
+    coordinator = a.people["coordinator"]
+    planned = make_call(programme, slug="lab-comite")
+    decided = admissible(make_dossier(planned, a.applicant, person, submit=True), coordinator)
+    committee_for(planned, coordinator)
+    world.objects["call_planned"] = planned
+    world.objects["dossier_planned"] = decided
+    closed = make_call(programme, slug="lab-decide")
+    winner = admissible(make_dossier(closed, a.applicant, person, submit=True), coordinator)
+    committee = locked_committee(closed, coordinator, {winner: ("laureate", 100_000)})
+    services.letters_render(committee_id=committee.pk)
+    world.objects["call_decided"] = closed
+    world.objects["dossier_winner"] = winner
+    world.objects["decision"] = winner.decision
 
 
 def kw(name, **extra):
@@ -120,6 +138,27 @@ ROWS = {
         method="post",
         data=lambda w: {f"seat{w['expert_seat'].pk}-organisation": w["conflict_org"].pk},
     ),
+    "calls:committee": Row(COORDINATOR_ONLY, kwargs=kw("call_second")),
+    "calls:committee_transition": Row(
+        COORDINATOR_ACTS,
+        kwargs=lambda w: {"pk": w["call_planned"].pk, "status": "open"},
+        method="post",
+    ),
+    "calls:committee_presence": Row(
+        COORDINATOR_ACTS, kwargs=kw("call_planned"), method="post", data=lambda w: {"present": []}
+    ),
+    "calls:decision_save": Row(
+        COORDINATOR_ACTS,
+        kwargs=kw("call_planned", dossier_pk="dossier_planned"),
+        method="post",
+        data=lambda w: {f"d{w['dossier_planned'].pk}-outcome": "rejected"},
+    ),
+    "calls:minutes": Row(COORDINATOR_ONLY, kwargs=kw("call_decided")),
+    "calls:letter": Row(
+        {"anonymous": ANON_LOGIN, "applicant": 200, "coordinator": 200, "default": 404},
+        kwargs=kw("dossier_winner"),
+    ),
+    "calls:letter_verify": Row(EVERYONE, kwargs=lambda w: {"code": w["decision"].letter_code}),
     "calls:opinion": Row(
         {"anonymous": ANON_LOGIN, "expert": 200, "default": 404}, kwargs=kw("assignment")
     ),

@@ -95,3 +95,24 @@ def test_call_edit_keeps_criteria_and_another_coordinator_gets_404(cfp, login):
     other = cfp.world.b.people["coordinator"]
     assert login(other).get(url).status_code == 404
     assert login(other).post(url, _post_data(title="Piraté")).status_code == 404
+
+
+def test_a_call_belongs_to_a_call_for_projects_programme(cfp, login):
+    """A school-year programme has no call: its « new call » address is a 404 and the service
+    refuses it."""
+    from calls import services
+    from curiouslab.errors import DomainError
+
+    school_year = cfp.world.a.programme
+    assert school_year.format != "call_for_projects"
+    client = login(cfp.coordinator)
+    assert client.get(f"/appels/programme/{school_year.pk}/new/").status_code == 404
+    assert f"/appels/programme/{school_year.pk}/new/" not in client.get("/appels/").content.decode()
+    with pytest.raises(DomainError):
+        services.call_create(
+            programme=school_year,
+            actor=cfp.coordinator,
+            data={f: getattr(cfp.call, f) for f in services.CALL_FIELDS},
+            criteria=[services.CriterionData("Impact", 1)],
+            attachment_types=[],
+        )

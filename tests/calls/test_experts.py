@@ -201,3 +201,11 @@ def test_experts_read_each_other_only_after_submitting_and_if_the_call_allows(cf
     cfp.call.experts_see_each_other = True
     cfp.call.save(update_fields=["experts_see_each_other"])
     assert "Avis du premier" in login(u2).get(url).content.decode()
+
+
+def test_conflict_form_is_shown_when_asked_for(cfp, login):
+    user, seat = expert_user(cfp.call)
+    client = login(user)
+    assert 'name="seat' not in client.get("/appels/expert/").content.decode()
+    page = client.get(f"/appels/expert/?declare={seat.pk}").content.decode()
+    assert f'name="seat{seat.pk}-organisation"' in page

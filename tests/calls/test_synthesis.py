@@ -96,6 +96,8 @@ def test_synthesis_page_and_exports(scored, login):
         "A",
         "Intercommunalité A",
     ]
-    assert client.get(f"/appels/{cfp.call.pk}/ranking.pdf").status_code == 404
+    pdf = client.get(f"/appels/{cfp.call.pk}/ranking.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/appels/{cfp.call.pk}/ranking.ods").status_code == 404
     # The experts' names are not in the committee's ranking table.
     assert all(s.name not in csv.content.decode() for s in cfp.call.experts.all())

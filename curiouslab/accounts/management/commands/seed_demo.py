@@ -20,6 +20,7 @@ SEEDS = [
     "onboarding.demo",
     "commons.demo",
     "training.demo",
+    "calls.demo",
 ]
 
 
