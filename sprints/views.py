@@ -26,9 +26,9 @@ from curiouslab.errors import DomainError
 from curiouslab.qr import qr_svg
 from curiouslab.site import absolute_url
 from sessions import ics
-from sprints import selectors, services
+from sprints import badges, selectors, services
 from sprints.assignment import Person, Placement, assign
-from sprints.enums import RegistrationStatus
+from sprints.enums import BadgeLayout, BadgeStatus, RegistrationStatus
 from sprints.forms import (
     AssignmentForm,
     FeedbackForm,
@@ -37,7 +37,7 @@ from sprints.forms import (
     RegistrationForm,
     ValidateOptionForm,
 )
-from sprints.models import Option, PrototypeFile, Registration, Site
+from sprints.models import BadgeSheet, Option, PrototypeFile, Registration, Site
 
 SESSION_KEY = "sprint_passes"  # the tokens of the registrations this browser opened a pass of
 
@@ -50,16 +50,25 @@ def _remember(request, registration: Registration) -> None:
     request.session[SESSION_KEY] = [registration.token, *tokens][:5]
 
 
-def participant(request, edition_id: int) -> Registration | None:
-    """The confirmed registration of this browser (its pass) in the edition, if any."""
+def participants(request, edition_id: int) -> list[Registration]:
+    """The confirmed registrations whose pass this browser opened in the edition, the most
+    recently opened first (a shared phone may hold a few)."""
     tokens = request.session.get(SESSION_KEY) or []
     if not tokens:
-        return None
-    return (
-        Registration.objects.select_related("site__edition", "team")
-        .filter(token__in=tokens, site__edition_id=edition_id, status=RegistrationStatus.CONFIRMED)
-        .first()
-    )
+        return []
+    found = {
+        r.token: r
+        for r in Registration.objects.select_related("site__edition", "team").filter(
+            token__in=tokens, site__edition_id=edition_id, status=RegistrationStatus.CONFIRMED
+        )
+    }
+    return [found[t] for t in tokens if t in found]
+
+
+def participant(request, edition_id: int) -> Registration | None:
+    """Who this browser is in the edition: the pass it opened last."""
+    mine = participants(request, edition_id)
+    return mine[0] if mine else None
 
 
 # --- Public pages ----------------------------------------------------------------------------
@@ -250,6 +259,19 @@ def stand_count(request, token: str):
 
 
 @login_required
+def home(request):
+    """The editions a national coordinator runs and the sites a site coordinator runs."""
+    return render(
+        request,
+        "sprints/home.html",
+        {
+            "editions": list(selectors.editions_managed_by(request.user)),
+            "sites": list(selectors.sites_visible_to(request.user).order_by("edition", "city")),
+        },
+    )
+
+
+@login_required
 def edition_overview(request, pk: int):
     """The national coordinator's page: every site's figures, in a constant number of queries."""
     edition = get_object_or_404(selectors.editions_managed_by(request.user), pk=pk)
@@ -286,6 +308,8 @@ def site_detail(request, pk: int):
                 status=RegistrationStatus.CANCELLED
             ),
             "days": _timeline(site),
+            "badge_sheets": list(site.badge_sheets.all()[:3]),
+            "badge_layouts": BadgeLayout.choices,
         },
     )
 
@@ -365,11 +389,13 @@ def assignment(request, pk: int):
 
 
 @login_required
-@require_POST
 def check_in(request, token: str):
+    """The badge's QR code: a site's coordinator scans it and confirms (GET shows whom)."""
     registration = get_object_or_404(Registration.objects.select_related("site"), token=token)
     if not request.user.has_perm("sprints.manage_site", registration.site):
         raise Http404
+    if request.method != "POST":
+        return render(request, "sprints/check_in.html", {"registration": registration})
     try:
         services.registration_check_in(registration=registration, actor=request.user)
     except DomainError as exc:
@@ -377,6 +403,30 @@ def check_in(request, token: str):
     else:
         messages.success(request, _("%(name)s is checked in.") % {"name": registration})
     return redirect("sprints:site_detail", registration.site_id)
+
+
+@login_required
+@require_POST
+def badges_request(request, pk: int):
+    site = _site_or_404(request, pk)
+    layout = request.POST.get("layout")
+    if layout not in BadgeLayout.values:
+        messages.error(request, _("Choose a layout for the badges."))
+    else:
+        badges.badges_request(site=site, actor=request.user, layout=layout)
+        messages.success(
+            request, _("The badges are being prepared: the PDF appears on this page when ready.")
+        )
+    return redirect("sprints:site_detail", site.pk)
+
+
+@login_required
+def badges_download(request, pk: int, sheet_id: int):
+    site = _site_or_404(request, pk)
+    sheet = get_object_or_404(BadgeSheet, pk=sheet_id, site=site, status=BadgeStatus.READY)
+    return serve_stored_file(
+        sheet.file, filename=f"badges-{site.slug}.pdf", content_type="application/pdf"
+    )
 
 
 # --- The team's page -------------------------------------------------------------------------
@@ -389,8 +439,15 @@ def _team_access(request, team_id: int):
     if team is None:
         raise Http404
     staff = request.user.is_authenticated and request.user.has_perm("sprints.view_team", team)
-    me = participant(request, team.sprint_challenge.site.edition_id)
-    member = me is not None and me.team_id == team.pk
+    me = next(
+        (
+            r
+            for r in participants(request, team.sprint_challenge.site.edition_id)
+            if r.team_id == team.pk
+        ),
+        None,
+    )
+    member = me is not None
     if not (staff or member):
         raise Http404
     return team, member, me

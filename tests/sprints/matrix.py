@@ -37,7 +37,12 @@ def build(world):
         team=stand.team,
         upload=SimpleUploadedFile("maquette.png", PNG_BYTES, content_type="image/png"),
     )
+    from sprints.badges import badges_render, badges_request
+
+    sheet = badges_request(site=rennes, actor=sprint.coordinator, layout="eight")
+    badges_render(sheet_id=sheet.pk)
     world.objects.update(
+        sprint_badges=sheet,
         sprint=sprint,
         sprint_registration=registration,
         sprint_stand=stand,
@@ -71,6 +76,8 @@ def _cancel(w):
 
 
 ROWS = {
+    # Anyone signed in: the list shows only what they run (nothing for most).
+    "sprints:home": Row({"anonymous": ANON_LOGIN, "default": 200}),
     "sprints:register": Row(PUBLIC, kwargs=_edition),
     "sprints:pass": Row(PUBLIC, kwargs=_pass),
     "sprints:cancel": Row(PUBLIC, kwargs=_cancel),
@@ -83,6 +90,10 @@ ROWS = {
     "sprints:assignment": Row(SITE, kwargs=_site),
     "sprints:check_in": Row(
         SITE_ACTION, kwargs=lambda w: {"token": w["sprint_registration"].token}, method="post"
+    ),
+    "sprints:badges_request": Row(SITE_ACTION, kwargs=_site, method="post"),
+    "sprints:badges_download": Row(
+        SITE, kwargs=lambda w: {**_site(w), "sheet_id": w["sprint_badges"].pk}
     ),
     "sprints:team": Row(TEAM, kwargs=_team),
     "sprints:option_add": Row(TEAM_EDIT, kwargs=_team, method="post"),

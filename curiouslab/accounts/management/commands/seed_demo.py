@@ -18,6 +18,7 @@ SEEDS = [
     "trophies.demo",
     "documents.demo",
     "onboarding.demo",
+    "sprints.demo",
 ]
 
 
