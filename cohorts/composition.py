@@ -21,8 +21,11 @@ class Composition:
 
 
 def check_counts(*, programme, size: int, disciplines: int, schools: int) -> Composition:
+    """The rules the programme's format uses (``Format.team_rules``): a sprint's teams have
+    no schools, so no disciplines-and-schools rule."""
+    rules = programme.format_spec.team_rules
     problems = []
-    if size < programme.team_min_size:
+    if "team_min_size" in rules and size < programme.team_min_size:
         problems.append(
             ngettext(
                 "At least %(n)d member is required.",
@@ -31,7 +34,7 @@ def check_counts(*, programme, size: int, disciplines: int, schools: int) -> Com
             )
             % {"n": programme.team_min_size}
         )
-    if size > programme.team_max_size:
+    if "team_max_size" in rules and size > programme.team_max_size:
         problems.append(
             ngettext(
                 "At most %(n)d member is allowed.",
@@ -40,7 +43,7 @@ def check_counts(*, programme, size: int, disciplines: int, schools: int) -> Com
             )
             % {"n": programme.team_max_size}
         )
-    if disciplines < programme.team_min_disciplines:
+    if "team_min_disciplines" in rules and disciplines < programme.team_min_disciplines:
         problems.append(
             ngettext(
                 "At least %(n)d different discipline is required (now %(have)d).",
@@ -49,7 +52,7 @@ def check_counts(*, programme, size: int, disciplines: int, schools: int) -> Com
             )
             % {"n": programme.team_min_disciplines, "have": disciplines}
         )
-    if schools < programme.team_min_schools:
+    if "team_min_schools" in rules and schools < programme.team_min_schools:
         problems.append(
             ngettext(
                 "Students from at least %(n)d school are required (now %(have)d).",

@@ -23,3 +23,12 @@ class EnrolmentStatus(models.TextChoices):
     REQUESTED = "requested", pgettext_lazy("enrolment status", "Requested")
     APPROVED = "approved", pgettext_lazy("enrolment status", "Approved")
     DECLINED = "declined", pgettext_lazy("enrolment status", "Declined")
+
+
+class ProgrammeFormat(models.TextChoices):
+    """What kind of programme it is; everything a format decides is in ``cohorts.formats``."""
+
+    SCHOOL_YEAR = "school_year", _("School year")
+    SPRINT = "sprint", _("Multi-site sprint")
+    AGENTS_SCHOOL = "agents_school", _("Agents' school of innovation")
+    CALL_FOR_PROJECTS = "call_for_projects", _("Call for projects")

@@ -8,6 +8,7 @@ import unicodedata
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Milestone, Programme, Team
@@ -39,6 +40,10 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ProgrammeForm(forms.ModelForm):
+    """A programme's rules: only those its format uses (``Format.team_rules``)."""
+
+    TEAM_RULES = ("team_min_size", "team_max_size", "team_min_disciplines", "team_min_schools")
+
     class Meta:
         model = Programme
         fields = [
@@ -51,6 +56,13 @@ class ProgrammeForm(forms.ModelForm):
             "dpo_email",
             "retention_years",
         ]
+
+    def __init__(self, *args, format_spec=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        spec = format_spec or self.instance.format_spec
+        for name in self.TEAM_RULES:
+            if name not in spec.team_rules:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
@@ -71,11 +83,19 @@ class ProgrammeCreateForm(ProgrammeForm):
     )
 
     class Meta(ProgrammeForm.Meta):
-        fields = ["organisation", *ProgrammeForm.Meta.fields]
+        fields = ["organisation", "format", *ProgrammeForm.Meta.fields]
+        widgets = {"format": forms.HiddenInput}
 
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, organisations, format_spec, **kwargs):
+        super().__init__(*args, format_spec=format_spec, **kwargs)
         self.fields["organisation"].queryset = organisations
+        self.fields["format"].initial = self.format_key = format_spec.key
+
+    def clean_format(self):
+        """The format chosen on the page before (in its address); a posted one must agree."""
+        if self.cleaned_data.get("format") != self.format_key:
+            raise forms.ValidationError(_("Choose one of the formats."))
+        return self.format_key
 
 
 class CohortForm(forms.ModelForm):
@@ -103,6 +123,15 @@ class CohortForm(forms.ModelForm):
             )
         }
 
+    def __init__(self, *args, format_spec, **kwargs):
+        """The labels of the dates and of the year are the format's (« Exposition des
+        prototypes » in a sprint, « Séance de lancement » in a school year)."""
+        super().__init__(*args, **kwargs)
+        for name, label in format_spec.phases.items():
+            self.fields[name].label = capfirst(label)
+        self.fields["year"].label = capfirst(format_spec.terms.year)
+        self.fields["year"].help_text = format_spec.terms.year_help
+
     def validate_unique(self):
         """The service checks one cohort per programme and year (the form has no programme)."""
 
@@ -110,7 +139,7 @@ class CohortForm(forms.ModelForm):
         year = self.cleaned_data["year"]
         if not COHORT_YEARS[0] <= year <= COHORT_YEARS[1]:
             raise forms.ValidationError(
-                _("The school year starts between %(first)d and %(last)d.")
+                _("The year is between %(first)d and %(last)d.")
                 % {"first": COHORT_YEARS[0], "last": COHORT_YEARS[1]}
             )
         return year

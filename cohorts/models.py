@@ -12,7 +12,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.enums import EnrolmentStatus, MilestoneKind, TeamStatus  # noqa: F401 -- the models' enumerations, importable from here too
+from cohorts.enums import (  # noqa: F401 -- the models' enumerations, importable from here too
+    EnrolmentStatus,
+    MilestoneKind,
+    ProgrammeFormat,
+    TeamStatus,
+)
+from cohorts.formats import Format, Terms, format_of
 from curiouslab.accounts.models import Organisation
 from sessions.models import SessionKind
 
@@ -28,6 +34,14 @@ class Programme(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    # Chosen when the programme is created, never changed: its editions, pages and documents
+    # follow it (cohorts.formats).
+    format = models.CharField(
+        _("format"),
+        max_length=24,
+        choices=ProgrammeFormat.choices,
+        default=ProgrammeFormat.SCHOOL_YEAR,
+    )
     description = models.TextField(_("description"), blank=True)
     # Team composition rule.
     team_min_size = models.PositiveSmallIntegerField(_("minimum team size"), default=3)
@@ -48,7 +62,10 @@ class Programme(models.Model):
         _("retention of participants' personal data (years)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text=_("Counted from the end of each cohort; then the data is anonymised."),
+        help_text=_(
+            "Counted from the closing date of each year of the programme; then the data is "
+            "anonymised."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -71,6 +88,14 @@ class Programme(models.Model):
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.organisation_id
+
+    @property
+    def format_spec(self) -> Format:
+        return format_of(self.format)
+
+    @property
+    def terms(self) -> Terms:
+        return self.format_spec.terms
 
 
 # The home page points municipalities to their kickoff scenarios this long before and after
@@ -147,6 +172,14 @@ class Cohort(models.Model):
         """The organisation that coordinates the programme this belongs to: what
         ``curiouslab.accounts.rules.coordinates_programme`` compares with the roles."""
         return self.programme.organisation_id
+
+    @property
+    def format_spec(self) -> Format:
+        return self.programme.format_spec
+
+    @property
+    def terms(self) -> Terms:
+        return self.programme.terms
 
     @property
     def school_year(self) -> str:

@@ -8,7 +8,7 @@ from curiouslab.accounts.models import Role
 def items(request, roles):
     result = []
     if roles.has_any(Role.COORDINATOR, Role.SCHOOL_REFERENT, Role.MUNICIPAL_STAFF):
-        result.append(NavItem(_("Cohorts"), reverse("cohorts:cohort_list"), "cohorts"))
+        result.append(NavItem(_("Programmes"), reverse("cohorts:cohort_list"), "cohorts"))
     if roles.has_any(
         Role.STUDENT, Role.COACH, Role.SCHOOL_REFERENT, Role.MUNICIPAL_STAFF, Role.COORDINATOR
     ):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ChallengeStatus
 from cohorts.composition import team_composition
+from cohorts.formats import Feature, formats_using
 from cohorts.models import (
     KICKOFF_WINDOW,
     CoachAssignment,
@@ -174,13 +175,18 @@ def teams_with_composition(cohort: Cohort) -> QuerySet[Team]:
 
 
 def _composition_met(programme: Programme) -> Q:
-    """``composition.check_counts`` in SQL, over ``teams_with_composition``'s counts."""
-    return Q(
-        size__gte=programme.team_min_size,
-        size__lte=programme.team_max_size,
-        discipline_count__gte=programme.team_min_disciplines,
-        school_count__gte=programme.team_min_schools,
-    )
+    """``composition.check_counts`` in SQL, over ``teams_with_composition``'s counts: the
+    rules the programme's format uses (``Format.team_rules``), as the Python check."""
+    rules = programme.format_spec.team_rules
+    conditions = {
+        "size__gte": ("team_min_size", programme.team_min_size),
+        "size__lte": ("team_max_size", programme.team_max_size),
+        "discipline_count__gte": ("team_min_disciplines", programme.team_min_disciplines),
+        "school_count__gte": ("team_min_schools", programme.team_min_schools),
+    }
+    met = {lookup: value for lookup, (rule, value) in conditions.items() if rule in rules}
+    # No rule: every team meets it (an empty Q would also match under ``exclude``).
+    return Q(**met) if met else Q(pk__isnull=False)
 
 
 def team_figures(cohort: Cohort) -> dict[str, int]:
@@ -244,25 +250,23 @@ def joinable_cohorts(user) -> QuerySet[Cohort]:
 
 
 def cohorts_open_to_schools_of(user) -> QuerySet[Cohort]:
-    """Every cohort of the territory of the referent's schools (joined or not)."""
+    """Every cohort of the territory of the referent's schools (joined or not), of the
+    formats in which schools enrol."""
     territories = Organisation.objects.filter(
         id__in=roles_for(user).orgs(Role.SCHOOL_REFERENT)
     ).values("territory_id")
-    return Cohort.objects.filter(programme__organisation_id__in=territories).select_related(
-        "programme"
-    )
+    return Cohort.objects.filter(
+        programme__organisation_id__in=territories,
+        programme__format__in=formats_using(Feature.SCHOOLS),
+    ).select_related("programme")
 
 
 def cohort_calendar(cohort: Cohort, milestones) -> list[dict]:
     """The cohort's dates and milestones in order, each marked past or upcoming."""
     today = timezone.localdate()
     items = [
-        {"date": cohort.call_opens, "label": _("Call for challenges opens")},
-        {"date": cohort.call_closes, "label": _("Call for challenges closes")},
-        {"date": cohort.kickoff, "label": _("Kickoff")},
-        {"date": cohort.working_starts, "label": _("Working period starts")},
-        {"date": cohort.working_ends, "label": _("Working period ends")},
-        {"date": cohort.closing, "label": _("Closing session")},
+        {"date": getattr(cohort, name), "label": label}
+        for name, label in cohort.format_spec.phases.items()
     ]
     for m in milestones:
         items.append(

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge, ChallengeStatus
 from cohorts import selectors, uploads
 from cohorts.composition import check_members
-from cohorts.enums import EnrolmentStatus, TeamStatus
+from cohorts.enums import EnrolmentStatus, ProgrammeFormat, TeamStatus
+from cohorts.formats import FORMATS
 from cohorts.models import (
     CoachAssignment,
     Cohort,
@@ -79,6 +80,12 @@ def _org(cohort: Cohort) -> int:
     return cohort.programme.organisation_id
 
 
+def _check_team_size(data: dict) -> None:
+    low, high = data.get("team_min_size"), data.get("team_max_size")
+    if low is not None and high is not None and low > high:
+        raise DomainError(_("The minimum team size cannot exceed the maximum."))
+
+
 def _check_calendar(data: dict) -> None:
     dates = [data[f] for f in CALENDAR_FIELDS]
     if any(a > b for a, b in zip(dates, dates[1:], strict=False)):
@@ -95,21 +102,22 @@ def _check_calendar(data: dict) -> None:
 
 def programme_update(*, programme: Programme, actor: User, data: dict) -> Programme:
     require(actor, "cohorts.manage_programme", programme)
-    if data["team_min_size"] > data["team_max_size"]:
-        raise DomainError(_("The minimum team size cannot exceed the maximum."))
+    _check_team_size(data)
+    # What the form of its format shows; the format itself never changes.
+    fields = [name for name in PROGRAMME_RULE_FIELDS if name in data]
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
-        before = snapshot(programme, PROGRAMME_RULE_FIELDS)
-        for name in PROGRAMME_RULE_FIELDS:
+        before = snapshot(programme, fields)
+        for name in fields:
             setattr(programme, name, data[name])
-        programme.save(update_fields=PROGRAMME_RULE_FIELDS)
+        programme.save(update_fields=fields)
         audit_log(
             actor=actor,
             action="programme.update",
             obj=programme,
             organisation=programme.organisation_id,
             before=before,
-            after=snapshot(programme, PROGRAMME_RULE_FIELDS),
+            after=snapshot(programme, fields),
         )
     return programme
 
@@ -124,23 +132,26 @@ def programme_create(*, organisation: Organisation, actor: User, data: dict) -> 
                 "Only a coordinating organisation (a département, a région, an intercommunality, a CNFPT delegation, a State service or a partner) can run a programme."
             )
         )
-    if data["team_min_size"] > data["team_max_size"]:
-        raise DomainError(_("The minimum team size cannot exceed the maximum."))
+    if data.get("format", ProgrammeFormat.SCHOOL_YEAR) not in FORMATS:
+        raise DomainError(_("Choose one of the formats."))
+    _check_team_size(data)
     with transaction.atomic():
         slug = unique_slug(
             Programme.objects.all(), data["name"], max_length=70, fallback="programme"
         )
+        # The rules a format does not use keep the model's defaults.
         programme = Programme.objects.create(
             organisation=organisation,
             slug=slug,
-            **{name: data[name] for name in PROGRAMME_RULE_FIELDS},
+            format=data.get("format", ProgrammeFormat.SCHOOL_YEAR),
+            **{name: data[name] for name in PROGRAMME_RULE_FIELDS if name in data},
         )
         audit_log(
             actor=actor,
             action="programme.create",
             obj=programme,
             organisation=organisation.id,
-            after=snapshot(programme, ["organisation", "slug", *PROGRAMME_RULE_FIELDS]),
+            after=snapshot(programme, ["organisation", "slug", "format", *PROGRAMME_RULE_FIELDS]),
         )
     return programme
 
@@ -150,7 +161,7 @@ def cohort_create(*, programme: Programme, actor: User, data: dict) -> Cohort:
     _check_calendar(data)
     with transaction.atomic():
         if Cohort.objects.filter(programme=programme, year=data["year"]).exists():
-            raise DomainError(_("This programme already has a cohort for this school year."))
+            raise DomainError(programme.terms.one_per_year)
         cohort = Cohort.objects.create(programme=programme, **{f: data[f] for f in COHORT_FIELDS})
         audit_log(
             actor=actor,
@@ -171,7 +182,7 @@ def cohort_update(*, cohort: Cohort, actor: User, data: dict) -> Cohort:
             data["year"] != cohort.year
             and Cohort.objects.filter(programme=cohort.programme, year=data["year"]).exists()
         ):
-            raise DomainError(_("This programme already has a cohort for this school year."))
+            raise DomainError(cohort.programme.terms.one_per_year)
         before = snapshot(cohort, COHORT_FIELDS)
         for name in COHORT_FIELDS:
             setattr(cohort, name, data[name])
@@ -222,7 +233,7 @@ def cohort_create_next(*, cohort: Cohort, actor: User) -> Cohort:
         source = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
         year = source.year + 1
         if Cohort.objects.filter(programme=source.programme, year=year).exists():
-            raise DomainError(_("The cohort of the next school year already exists."))
+            raise DomainError(source.programme.terms.one_per_year)
         rule = (
             DocumentSettings.objects.filter(cohort=source)
             .values_list("attendance_min_percent", flat=True)
@@ -400,13 +411,15 @@ def cohort_challenge_add(*, cohort: Cohort, challenge: Challenge, actor: User) -
         if challenge.cohort_id == cohort.pk:
             return challenge
         if timezone.localdate() >= cohort.kickoff:
-            raise DomainError(_("Challenges can only be added to a cohort before its kickoff."))
+            raise DomainError(
+                _("Challenges can only be added to the selection before the kickoff.")
+            )
         if challenge.programme_id != cohort.programme_id:
             raise DomainError(_("This challenge belongs to another programme."))
         if challenge.status != ChallengeStatus.ACCEPTED:
-            raise DomainError(_("Only accepted challenges can be put in a cohort."))
+            raise DomainError(_("Only accepted challenges can be added to the selection."))
         if challenge.cohort_id is not None:
-            raise DomainError(_("This challenge is already in another cohort."))
+            raise DomainError(_("This challenge is already in another selection."))
         challenge.cohort = cohort
         challenge.save(update_fields=["cohort"])
         audit_log(
@@ -427,7 +440,9 @@ def cohort_challenge_remove(*, cohort: Cohort, challenge: Challenge, actor: User
         if challenge.cohort_id != cohort.pk:
             return challenge
         if timezone.localdate() >= cohort.kickoff:
-            raise DomainError(_("A challenge can only be taken out of a cohort before kickoff."))
+            raise DomainError(
+                _("A challenge can only be taken out of the selection before the kickoff.")
+            )
         if Team.objects.filter(challenge=challenge).exists():
             raise DomainError(
                 _("Teams are assigned to this challenge: assign them elsewhere first.")

@@ -3,11 +3,14 @@ and each member's consent to their name appearing."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from commons.enums import Licence, PublicationStatus
+from commons.enums import Licence, OutcomeStatus, PublicationStatus
 
 
 class Publication(models.Model):
@@ -70,3 +73,92 @@ class NameConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.publication}"
+
+
+def _photo_path(outcome, filename: str) -> str:
+    """A random name under the follow-ups' folder, keeping the checked extension."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"commons/outcomes/{uuid.uuid4().hex}.{extension}"
+
+
+class Outcome(models.Model):
+    """What the commune built of a published project, as its municipality reports it: one
+    row per publication, its status written by ``services.outcome_record`` only."""
+
+    Status = OutcomeStatus
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, related_name="outcome"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IDEA
+    )
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the project was abandoned, or where it stands.")
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    budget = models.DecimalField(
+        _("budget committed (€)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    photo = models.FileField(_("photo"), upload_to=_photo_path, max_length=200, blank=True)
+    photo_alt = models.CharField(
+        _("description of the photo"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    link = models.URLField(_("link"), blank=True, max_length=500)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="outcome_progress_at_most_100"
+            )
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.publication} · {self.get_status_display()}"
+
+
+class OutcomeMilestone(models.Model):
+    """A dated step of the follow-up timeline (« étude lancée », « inauguration »)."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="milestones")
+    on = models.DateField(_("date"))
+    label = models.CharField(_("what happened"), max_length=200)
+
+    class Meta:
+        verbose_name = _("follow-up milestone")
+        verbose_name_plural = _("follow-up milestones")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.label}"
+
+
+class OutcomeReminder(models.Model):
+    """A reminder sent to the municipality ``months`` after the closing: claimed once (the
+    unique constraint), so beat may run the task as often as it likes."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="reminders")
+    months = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "months"], name="outcomereminder_once_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} +{self.months}"

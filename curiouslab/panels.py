@@ -8,6 +8,7 @@ Pages and what they pass to a panel's ``context``:
 - ``cohorts.dashboard``: the cohort (the sessions app adds its attendance rates, whose
   figures load after the page by HTMX: a panel's context should cost no query when its
   figures grow with the cohort).
+- ``cohorts.team``: the team (the commons add its publication: one query).
 """
 
 from __future__ import annotations

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "privacy",
     "onboarding",
     "commons",
+    "calls",
     "sprints",
 ]
 
@@ -260,6 +261,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sessions-deadline-reminders": {
         "task": "sessions.send_deadline_reminders",
         "schedule": crontab(minute=35),
+    },
+    # The commons: the municipality asked what became of its project 6, 12 and 24 months
+    # after the closing, every morning, each step claimed once (commons.models.OutcomeReminder).
+    "commons-outcome-reminders": {
+        "task": "commons.send_outcome_reminders",
+        "schedule": crontab(hour=8, minute=13),
     },
 }
 

@@ -24,9 +24,11 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("sessions/", include("sessions.urls")),
     path("jury/", include("trophies.urls")),
+    path("appels/", include("calls.urls")),
     path("", include("documents.urls")),
     path("", include("privacy.urls")),
     path("", include("onboarding.urls")),
+    path("", include("commons.urls")),
     path("sprints/", include("sprints.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]

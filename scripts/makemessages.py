@@ -20,6 +20,7 @@ APPS = [
     "privacy",
     "onboarding",
     "commons",
+    "calls",
     "sprints",
 ]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]

@@ -22,6 +22,7 @@ from challenges.demo import walk
 from challenges.enums import ChallengeStatus as S
 from challenges.enums import Theme
 from challenges.models import Challenge
+from cohorts.enums import ProgrammeFormat
 from cohorts.models import Cohort, Programme
 from curiouslab.accounts.models import Organisation, OrganisationKind, Role
 from curiouslab.demo import DemoContext, ensure_membership, ensure_user
@@ -180,7 +181,7 @@ OTHER_SITES = {
                 "Ville de Schiltigheim",
                 "schiltigheim",
                 "La ville des enfants",
-                "Comment associer les enfants au réaménagement d'une cour d'école ?",
+                "Comment associer les enfants au réaménagement d'une cour de récréation ?",
                 Theme.LOCAL_DEMOCRACY,
             ),
             (
@@ -340,6 +341,7 @@ def seed(ctx: DemoContext) -> None:
         slug="universite-ete-innovation-publique",
         defaults={
             "organisation": cnfpt,
+            "format": ProgrammeFormat.SPRINT,
             "name": "Université d'été de l'innovation publique territoriale",
             "description": "Trois jours, plusieurs sites en même temps : des équipes d'agents "
             "territoriaux relèvent les défis de collectivités, du possible au prototype.",

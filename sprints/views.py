@@ -6,6 +6,7 @@ private: its participants (by their pass), the site's coordinators, the challeng
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cohorts.formats import Feature, formats_using
+from cohorts.selectors import cohorts_managed_by
 from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
 from curiouslab.qr import qr_svg
@@ -30,11 +33,14 @@ from sprints import badges, selectors, services
 from sprints.assignment import Person, Placement, assign
 from sprints.enums import BadgeLayout, BadgeStatus, RegistrationStatus
 from sprints.forms import (
+    AgendaItemForm,
     AssignmentForm,
     FeedbackForm,
     OptionForm,
     PrototypeFileForm,
     RegistrationForm,
+    SiteChallengeForm,
+    SiteForm,
     ValidateOptionForm,
 )
 from sprints.models import BadgeSheet, Option, PrototypeFile, Registration, Site
@@ -275,6 +281,10 @@ def home(request):
 def edition_overview(request, pk: int):
     """The national coordinator's page: every site's figures, in a constant number of queries."""
     edition = get_object_or_404(selectors.editions_managed_by(request.user), pk=pk)
+    return _overview(request, edition)
+
+
+def _overview(request, edition, *, site_form=None, status=200):
     figures = selectors.sites_figures(edition.sites.all())
     totals = {
         "capacity": sum(f.site.capacity for f in figures),
@@ -285,7 +295,14 @@ def edition_overview(request, pk: int):
     return render(
         request,
         "sprints/edition_overview.html",
-        {"edition": edition, "figures": figures, "totals": totals},
+        {
+            "edition": edition,
+            "figures": figures,
+            "totals": totals,
+            "terms": edition.cohort.programme.terms,
+            "site_form": site_form or SiteForm(),
+        },
+        status=status,
     )
 
 
@@ -309,6 +326,10 @@ def site_detail(request, pk: int):
             ),
             "days": _timeline(site),
             "badge_sheets": list(site.badge_sheets.all()[:3]),
+            "terms": site.edition.cohort.programme.terms,
+            "can_set_up": request.user.has_perm("sprints.manage_edition", site.edition),
+            "challenge_form": SiteChallengeForm(site=site, prefix="challenge"),
+            "agenda_form": AgendaItemForm(prefix="slot"),
             "badge_layouts": BadgeLayout.choices,
         },
     )
@@ -571,3 +592,80 @@ def prototype_download(request, team_id: int, file_id: int):
     team, _member, _me = _team_access(request, team_id)
     item = get_object_or_404(PrototypeFile, pk=file_id, team=team)
     return serve_stored_file(item.path, filename=item.original_name, content_type=item.content_type)
+
+
+# --- Setting up an edition: its sites, their challenges and agenda ----------------------------
+
+
+@login_required
+def cohort_edition(request, cohort_id: int):
+    """From a sprint programme's cohort (its « Sites » tab): the edition's national page."""
+    cohort = get_object_or_404(
+        cohorts_managed_by(request.user).filter(programme__format__in=formats_using(Feature.SITES)),
+        pk=cohort_id,
+    )
+    edition = services.edition_for(cohort=cohort, actor=request.user)
+    return redirect("sprints:edition_overview", edition.pk)
+
+
+@login_required
+@require_POST
+def site_add(request, pk: int):
+    edition = get_object_or_404(selectors.editions_managed_by(request.user), pk=pk)
+    form = SiteForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, edition, site_form=form, status=400)
+    site = services.site_create(edition=edition, actor=request.user, data=form.cleaned_data)
+    messages.success(request, _("The site %(city)s is added.") % {"city": site.city})
+    return redirect("sprints:site_detail", site.pk)
+
+
+@login_required
+@require_POST
+def site_challenge_add(request, pk: int):
+    site = _site_or_404(request, pk)
+    if not request.user.has_perm("sprints.manage_edition", site.edition):
+        raise Http404
+    form = SiteChallengeForm(request.POST, site=site, prefix="challenge")
+    if form.is_valid():
+        try:
+            services.site_challenge_add(
+                site=site,
+                actor=request.user,
+                challenge=form.cleaned_data["challenge"],
+                room=form.cleaned_data["room"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The challenge is taken on at this site, with its team."))
+    else:
+        messages.error(request, _("Choose one of the edition's accepted challenges."))
+    return redirect("sprints:site_detail", site.pk)
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk: int):
+    site = _site_or_404(request, pk)
+    form = AgendaItemForm(request.POST, prefix="slot")
+    if form.is_valid():
+        d = form.cleaned_data
+        zone = ZoneInfo(site.time_zone)
+        try:
+            services.agenda_item_add(
+                site=site,
+                actor=request.user,
+                kind=d["kind"],
+                title=d["title"],
+                starts_at=datetime.datetime.combine(d["day"], d["starts"], tzinfo=zone),
+                ends_at=datetime.datetime.combine(d["day"], d["ends"], tzinfo=zone),
+                room=d["room"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The slot is added to the agenda."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("sprints:site_detail", site.pk)

@@ -24,6 +24,8 @@ MATRIX_MODULES = [
     "tests.documents.document_matrix",
     "tests.privacy.matrix",
     "tests.onboarding.matrix",
+    "tests.calls.matrix",
+    "tests.commons.matrix",
     "tests.sprints.matrix",
 ]
 

@@ -182,6 +182,7 @@ def form_kwargs(cls, world, jury) -> dict:
         "user": a.people["coordinator"],
         "limit": 3,
         "territories": [a.departement],
+        "format_spec": a.programme.format_spec,
     }
     params = inspect.signature(cls.__init__).parameters
     kwargs = {}

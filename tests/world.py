@@ -22,6 +22,8 @@ ROLES = [
     Role.COACH,
     Role.JUROR,
     Role.PLATFORM_ADMIN,
+    Role.EXPERT,
+    Role.APPLICANT,
 ]
 PERSONAS = ["anonymous"] + [str(r) for r in ROLES] + [f"other_{r}" for r in ROLES]
 
@@ -35,6 +37,8 @@ class Side:
     cohort: Any
     people: dict[str, User]
     platform: Organisation | None = None
+    # An intercommunality of the side that files dossiers in calls for projects.
+    applicant: Organisation | None = None
 
 
 @dataclass
@@ -61,6 +65,9 @@ def _side(tag: str) -> Side:
     )
     school = OrganisationFactory(kind=OrganisationKind.SCHOOL, name=f"École {tag}", territory=dep)
     platform = OrganisationFactory(kind=OrganisationKind.PLATFORM, name=f"Plateforme {tag}")
+    applicant = OrganisationFactory(
+        kind=OrganisationKind.EPCI, name=f"Intercommunalité {tag}", territory=dep
+    )
     programme = ProgrammeFactory(organisation=dep, name=f"Programme {tag}")
     cohort = CohortFactory(programme=programme)
     org_for_role = {
@@ -71,12 +78,14 @@ def _side(tag: str) -> Side:
         Role.COACH: dep,
         Role.JUROR: dep,
         Role.PLATFORM_ADMIN: platform,
+        Role.EXPERT: dep,
+        Role.APPLICANT: applicant,
     }
     people = {
         str(role): member(role, org, email=f"{role}.{tag.lower()}@example.org")
         for role, org in org_for_role.items()
     }
-    return Side(dep, muni, school, programme, cohort, people, platform)
+    return Side(dep, muni, school, programme, cohort, people, platform, applicant)
 
 
 def build_world() -> World:

@@ -141,6 +141,11 @@ def _pstdev(values: list[float]) -> float:
     return math.sqrt(sum((v - m) ** 2 for v in values) / len(values))
 
 
+# The same arithmetic serves the calls for projects' synthesis (calls/synthesis.py).
+mean = _mean
+pstdev = _pstdev
+
+
 def compute(
     *,
     jury: Jury,

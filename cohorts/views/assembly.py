@@ -49,10 +49,10 @@ def cohort_challenge_toggle(request, pk: int, challenge_pk: int):
     try:
         if request.POST.get("action") == "remove":
             services.cohort_challenge_remove(cohort=cohort, challenge=challenge, actor=request.user)
-            messages.success(request, _("The challenge has been taken out of the cohort."))
+            messages.success(request, _("The challenge has been taken out of the selection."))
         else:
             services.cohort_challenge_add(cohort=cohort, challenge=challenge, actor=request.user)
-            messages.success(request, _("The challenge is now in the cohort."))
+            messages.success(request, _("The challenge is now in the selection."))
     except DomainError as exc:
         return refused(request, exc, back)
     return redirect(back)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 
 from cohorts import selectors
+from cohorts.formats import formats_using
 from cohorts.models import Cohort, Team
 from curiouslab.accounts.models import Role
 from curiouslab.accounts.roles import roles_for
@@ -23,10 +24,14 @@ def require_role(request, *roles: str) -> None:
         raise PermissionDenied
 
 
-def managed_cohort(request, pk: int) -> Cohort:
-    """A cohort of a programme the user coordinates (404 otherwise)."""
+def managed_cohort(request, pk: int, *, feature: str | None = None) -> Cohort:
+    """A cohort of a programme the user coordinates (404 otherwise), of a format that uses
+    ``feature`` when one is named (a school year's enrolments are a 404 in a sprint)."""
     require_role(request, Role.COORDINATOR)
-    return get_object_or_404(selectors.cohorts_managed_by(request.user), pk=pk)
+    cohorts = selectors.cohorts_managed_by(request.user)
+    if feature:
+        cohorts = cohorts.filter(programme__format__in=formats_using(feature))
+    return get_object_or_404(cohorts, pk=pk)
 
 
 def visible_team(request, pk: int) -> Team:

@@ -32,7 +32,7 @@ def dashboard(request, pk: int):
         [
             (_("Submitted"), funnel["submitted"], f"{base}?status=submitted"),
             (_("Accepted"), funnel["accepted"], f"{base}?status=accepted"),
-            (_("In the cohort"), funnel["in_cohort"], f"{base}?status=in"),
+            (_("In the selection"), funnel["in_cohort"], f"{base}?status=in"),
             (_("With a selected team"), funnel["selected"], f"{base}?status=selected"),
         ]
     )

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts import forms, selectors, services
+from cohorts.formats import Feature
 from cohorts.models import SchoolEnrolment
 from cohorts.views.common import managed_cohort, page_of, refused, require_role
 from curiouslab.accounts.models import Invitation, Organisation, Role
@@ -60,7 +61,7 @@ def enrolment_request(request, cohort_pk: int):
 
 @login_required
 def enrolment_list(request, cohort_pk: int):
-    cohort = managed_cohort(request, cohort_pk)
+    cohort = managed_cohort(request, cohort_pk, feature=Feature.SCHOOLS)
     status = request.GET.get("status", "")
     if status not in SchoolEnrolment.Status.values:
         status = ""

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts import forms, selectors, services
+from cohorts.formats import FORMATS, terms_of
 from cohorts.models import Milestone, SchoolEnrolment
 from cohorts.views.common import managed_cohort, page_of, refused, require_role
 from curiouslab.accounts.models import Role
@@ -30,7 +31,9 @@ def cohort_list(request):
         .annotate(team_total=Count("teams", distinct=True))
         .order_by("-year", "name", "pk")
     )
-    programmes = selectors.programmes_coordinated_by(user)
+    programmes = list(selectors.programmes_coordinated_by(user))
+    formats = {p.format for p in programmes}
+    formats.update(cohorts.values_list("programme__format", flat=True).distinct().order_by())
     return render(
         request,
         "cohorts/cohort_list.html",
@@ -38,6 +41,7 @@ def cohort_list(request):
             "page": page_of(request, cohorts),
             "programmes": programmes,
             "joinable": selectors.joinable_cohorts(user),
+            "terms": terms_of(formats),
         },
     )
 
@@ -47,6 +51,7 @@ def programme_edit(request, pk: int):
     require_role(request, Role.COORDINATOR)
     programme = get_object_or_404(selectors.programmes_coordinated_by(request.user), pk=pk)
     form = forms.ProgrammeForm(request.POST or None, instance=programme)
+    terms = programme.terms
     if request.method == "POST" and form.is_valid():
         try:
             services.programme_update(
@@ -60,7 +65,7 @@ def programme_edit(request, pk: int):
     return render(
         request,
         "cohorts/programme_form.html",
-        {"form": form, "programme": programme},
+        {"form": form, "programme": programme, "terms": terms},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -71,7 +76,7 @@ def cohort_create(request, programme_pk: int):
     programme = get_object_or_404(
         selectors.programmes_coordinated_by(request.user), pk=programme_pk
     )
-    form = forms.CohortForm(request.POST or None)
+    form = forms.CohortForm(request.POST or None, format_spec=programme.format_spec)
     if request.method == "POST" and form.is_valid():
         try:
             cohort = services.cohort_create(
@@ -80,12 +85,12 @@ def cohort_create(request, programme_pk: int):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The cohort has been created."))
+            messages.success(request, programme.terms.cohort_created)
             return redirect("cohorts:cohort_detail", pk=cohort.pk)
     return render(
         request,
         "cohorts/cohort_form.html",
-        {"form": form, "programme": programme},
+        {"form": form, "programme": programme, "terms": programme.terms},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -93,19 +98,19 @@ def cohort_create(request, programme_pk: int):
 @login_required
 def cohort_edit(request, pk: int):
     cohort = managed_cohort(request, pk)
-    form = forms.CohortForm(request.POST or None, instance=cohort)
+    form = forms.CohortForm(request.POST or None, instance=cohort, format_spec=cohort.format_spec)
     if request.method == "POST" and form.is_valid():
         try:
             services.cohort_update(cohort=cohort, actor=request.user, data=form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The cohort has been saved."))
+            messages.success(request, cohort.terms.cohort_saved)
             return redirect("cohorts:cohort_detail", pk=cohort.pk)
     return render(
         request,
         "cohorts/cohort_form.html",
-        {"form": form, "programme": cohort.programme, "cohort": cohort},
+        {"form": form, "programme": cohort.programme, "cohort": cohort, "terms": cohort.terms},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -120,7 +125,7 @@ def cohort_copy(request, pk: int):
         return refused(request, exc, reverse("cohorts:cohort_detail", args=[cohort.pk]))
     messages.success(
         request,
-        _("The cohort %(name)s has been created from %(source)s.")
+        _("“%(name)s” has been created from “%(source)s”.")
         % {"name": new.name, "source": cohort.name},
     )
     return redirect("cohorts:cohort_detail", pk=new.pk)
@@ -243,12 +248,24 @@ def milestone_edit(request, pk: int):
 
 @login_required
 def programme_create(request):
-    """A coordinator starts a programme: "New programme" on the cohorts page. The creator's
-    organisation coordinates it (a choice when they coordinate several)."""
+    """A coordinator starts a programme: "New programme" on the cohorts page. First the
+    format (the page lists them, each with what it is), then the programme's name and the
+    rules that format uses. The creator's organisation coordinates it (a choice when they
+    coordinate several)."""
     if not request.user.has_perm("cohorts.create_programme"):
         raise PermissionDenied
+    spec = FORMATS.get(request.GET.get("format", ""))
+    if spec is None:
+        return render(
+            request,
+            "cohorts/programme_formats.html",
+            {"formats": FORMATS.values(), "asked": "format" in request.GET},
+            status=400 if request.GET.get("format") else 200,
+        )
     form = forms.ProgrammeCreateForm(
-        request.POST or None, organisations=selectors.coordinated_organisations(request.user)
+        request.POST or None,
+        organisations=selectors.coordinated_organisations(request.user),
+        format_spec=spec,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -261,13 +278,13 @@ def programme_create(request):
         else:
             messages.success(
                 request,
-                _("The programme “%(name)s” has been created. Add its first cohort.")
-                % {"name": programme.name},
+                _("The programme “%(name)s” has been created. %(next)s")
+                % {"name": programme.name, "next": programme.terms.add_first_cohort},
             )
             return redirect("cohorts:cohort_list")
     return render(
         request,
         "cohorts/programme_create.html",
-        {"form": form},
+        {"form": form, "format": spec},
         status=400 if request.method == "POST" else 200,
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from challenges.models import Challenge
 from cohorts import forms, selectors, services
 from cohorts.composition import check_members, team_composition
+from cohorts.formats import Feature
 from cohorts.models import CoachAssignment, Cohort, KickoffScenario, Team, TeamMember
 from cohorts.proposal import Candidate, propose
 from cohorts.views.common import (
@@ -29,6 +30,7 @@ from cohorts.views.common import (
 )
 from curiouslab.accounts.models import Membership, User
 from curiouslab.errors import DomainError
+from curiouslab.panels import render_panels
 
 
 @login_required
@@ -122,7 +124,7 @@ def team_propose(request, cohort_pk: int):
     """A proposal of mixed teams for every unassigned student, shown as an editable form (one
     formset for the students' team numbers, one for the teams' names): nothing is saved until
     the coordinator confirms."""
-    cohort = managed_cohort(request, cohort_pk)
+    cohort = managed_cohort(request, cohort_pk, feature=Feature.SCHOOLS)
     p = cohort.programme
     students = list(selectors.unassigned_students(cohort))
     errors: list[str] = []
@@ -224,6 +226,7 @@ def team_detail(request, pk: int):
         "can_confirm": request.user.has_perm("cohorts.confirm_team", team),
         "can_reopen": request.user.has_perm("cohorts.reopen_team", team),
         "can_assign_challenge": request.user.has_perm("cohorts.assign_team_challenge", team),
+        "panels": render_panels("cohorts.team", request, team),
     }
     if manages:
         context["member_form"] = forms.MemberAddForm(

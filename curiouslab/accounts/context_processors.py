@@ -28,9 +28,11 @@ class NavItem:
 AREAS: dict[str, Promise | str] = {
     "": "",
     "challenges": _("Challenges"),
-    "cohorts": _("Cohorts and teams"),
+    "cohorts": _("Programmes and teams"),
     "sessions": _("Sessions"),
     "jury": _("Jury and documents"),
+    "calls": _("Calls for projects"),
+    "commons": _("The commons"),
     "admin": _("Administration"),
 }
 

@@ -40,3 +40,7 @@ class Role(models.TextChoices):
     COACH = "coach", _("Coach or expert")
     JUROR = "juror", _("Juror")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+    # Calls for projects (calls/): an independent expert of a programme's calls, and a member
+    # of an organisation that files dossiers.
+    EXPERT = "expert", _("Expert of a call for projects")
+    APPLICANT = "applicant", _("Applicant to a call for projects")

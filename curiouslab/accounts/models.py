@@ -161,6 +161,8 @@ ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
     Role.COACH: set(COORDINATING_KINDS),
     Role.JUROR: set(COORDINATING_KINDS),
     Role.PLATFORM_ADMIN: {OrganisationKind.PLATFORM},
+    Role.EXPERT: set(COORDINATING_KINDS),
+    Role.APPLICANT: set(OrganisationKind.values) - {OrganisationKind.PLATFORM},
 }
 
 

@@ -40,6 +40,7 @@ is_student = has_role(Role.STUDENT)
 is_coach = has_role(Role.COACH)
 is_juror = has_role(Role.JUROR)
 is_platform_admin = has_role(Role.PLATFORM_ADMIN)
+is_expert = has_role(Role.EXPERT)
 
 
 @rules.predicate

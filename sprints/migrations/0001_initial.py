@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('challenges', '0005_transition_time_set_by_service'),
         ('cohorts', '0006_programme_privacy'),
-        ('meetings', '0004_session_time_zone'),
+        ('meetings', '0005_session_time_zone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

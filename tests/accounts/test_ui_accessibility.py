@@ -222,9 +222,10 @@ def test_navigation_is_grouped_by_area_in_a_fixed_order(world, login):
     assert groups == [
         ("", ["Accueil"]),
         ("Défis", ["Défis à examiner"]),
-        ("Promotions et équipes", ["Promotions", "Équipes"]),
+        ("Programmes et équipes", ["Programmes", "Équipes"]),
         ("Séances", ["Mes séances", "Accompagnement"]),
         ("Jury et documents", ["Jury", "Diplômes et trophées"]),
+        ("Les communs", ["Publications", "Archive des projets"]),
         ("Administration", ["Invitations", "Journal d'audit"]),
     ]
     html = response.content.decode()

@@ -54,7 +54,7 @@ def test_cohort_create_next_shifts_calendar_and_copies_milestones_only(setup, lo
     assert AuditLogEntry.objects.filter(action="cohort.create_next").exists()
     # Twice: refused with a message, no second cohort.
     response = client.post(f"/cohorts/{cohort.pk}/next/", follow=True)
-    assert "existe déjà" in response.content.decode()
+    assert "a déjà une promotion" in response.content.decode()
     assert Cohort.objects.filter(programme=setup.programme).count() == 2
 
 

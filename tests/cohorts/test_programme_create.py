@@ -9,6 +9,7 @@ from curiouslab.accounts.models import AuditLogEntry
 pytestmark = pytest.mark.django_db
 
 DATA = {
+    "format": "school_year",
     "name": "Curious Lab Val-d'Oise",
     "description": "",
     "team_min_size": 3,
@@ -22,7 +23,8 @@ DATA = {
 def test_coordinator_creates_a_programme_of_her_organisation(world, login):
     client = login(world.a.people["coordinator"])
     response = client.post(
-        reverse("cohorts:programme_create"), {**DATA, "organisation": world.a.departement.pk}
+        reverse("cohorts:programme_create") + "?format=school_year",
+        {**DATA, "organisation": world.a.departement.pk},
     )
     assert response.status_code == 302
     programme = Programme.objects.get(name="Curious Lab Val-d'Oise")
@@ -38,7 +40,8 @@ def test_two_programmes_of_the_same_name_get_their_own_address(world, login):
     client = login(world.a.people["coordinator"])
     for _ in range(2):
         client.post(
-            reverse("cohorts:programme_create"), {**DATA, "organisation": world.a.departement.pk}
+            reverse("cohorts:programme_create") + "?format=school_year",
+            {**DATA, "organisation": world.a.departement.pk},
         )
     assert sorted(Programme.objects.filter(name=DATA["name"]).values_list("slug", flat=True)) == [
         "curious-lab-val-doise",
@@ -49,7 +52,8 @@ def test_two_programmes_of_the_same_name_get_their_own_address(world, login):
 def test_programme_for_another_departement_is_refused(world, login):
     client = login(world.a.people["coordinator"])
     response = client.post(
-        reverse("cohorts:programme_create"), {**DATA, "organisation": world.b.departement.pk}
+        reverse("cohorts:programme_create") + "?format=school_year",
+        {**DATA, "organisation": world.b.departement.pk},
     )
     assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.text
@@ -59,7 +63,7 @@ def test_programme_for_another_departement_is_refused(world, login):
 def test_programme_with_sizes_upside_down_says_so(world, login):
     client = login(world.a.people["coordinator"])
     response = client.post(
-        reverse("cohorts:programme_create"),
+        reverse("cohorts:programme_create") + "?format=school_year",
         {**DATA, "team_min_size": 7, "organisation": world.a.departement.pk},
     )
     assert response.status_code == 400

@@ -186,7 +186,7 @@ def test_coordinator_menu_is_grouped_by_area_and_reaches_every_page_at_1280(page
     expect(areas).to_have_count(6)
     for area, entries in [
         ("Défis", ["Défis à examiner"]),
-        ("Promotions et équipes", ["Promotions", "Équipes"]),
+        ("Programmes et équipes", ["Programmes", "Équipes"]),
         ("Séances", ["Mes séances", "Accompagnement"]),
         ("Jury et documents", ["Jury", "Diplômes et trophées"]),
         ("Administration", ["Invitations", "Journal d'audit"]),
@@ -205,7 +205,7 @@ def test_coordinator_menu_is_grouped_by_area_and_reaches_every_page_at_1280(page
         expect(current).to_have_attribute("aria-current", "page")
 
     # From the cohorts, the current cohort and each of its tabs.
-    nav.get_by_role("link", name="Promotions", exact=True).click()
+    nav.get_by_role("link", name="Programmes", exact=True).click()
     page.get_by_role("main").get_by_role("link", name=re.compile("2026-2027")).first.click()
     tabs = page.get_by_role("navigation", name=re.compile("promotion", re.IGNORECASE))
     for tab in ["Tableau de bord", "Défis", "Écoles", "Équipes", "Calendrier"]:

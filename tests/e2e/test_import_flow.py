@@ -48,7 +48,7 @@ def referent():
 def test_referent_imports_a_french_export_and_sees_recognised_columns(page, referent, tmp_path):
     sign_in(page, referent.email)
     expect(page).to_have_url(re.compile(r"/$"))
-    page.get_by_role("link", name="Promotions").first.click()
+    page.get_by_role("link", name="Programmes").first.click()
     page.get_by_role("link", name="Curious Lab' 2026-2027").click()
     page.get_by_role("link", name="École d'ingénieurs Paris-Ouest").click()
     page.get_by_role("link", name="Importer un fichier CSV").click()

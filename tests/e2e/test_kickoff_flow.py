@@ -149,7 +149,7 @@ def test_next_cohort_lists_the_copied_sessions_to_confirm(page, coordinator_side
 
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in_home(page, "coordinator@example.org")
-    page.get_by_role("main").get_by_role("link", name="Promotions").click()
+    page.get_by_role("main").get_by_role("link", name="Programmes").click()
     page.get_by_role("link", name="Curious Lab 2026-2027").click()
     page.get_by_role("button", name="Créer la promotion suivante à partir de celle-ci").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Curious Lab 2027-2028")

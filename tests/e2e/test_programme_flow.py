@@ -19,9 +19,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_coordinator_creates_a_programme_by_clicking(page, coordinator):  # noqa: F811
     sign_in(page, coordinator.email)
     expect(page).to_have_url(re.compile(r"/$"))
-    page.get_by_role("main").get_by_role("link", name="Promotions").click()
+    page.get_by_role("main").get_by_role("link", name="Programmes").click()
     page.get_by_role("link", name="Nouveau programme").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau programme")
+    # First the format, each with what it is; then the programme's name and rules.
+    expect(page.get_by_role("heading", level=2, name="Sprint multi-sites")).to_be_visible()
+    page.get_by_role("link", name="Lancer un programme\u00a0: Année scolaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau programme Année scolaire")
     # The only organisation she coordinates is chosen for her.
     expect(page.get_by_label("Organisation coordinatrice")).to_have_value(
         str(coordinator.memberships.get().organisation_id)

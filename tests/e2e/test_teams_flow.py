@@ -39,7 +39,7 @@ def cohort_to_form():
 
 
 def _open_proposal(page, cohort):
-    page.get_by_role("main").get_by_role("link", name="Promotions").click()
+    page.get_by_role("main").get_by_role("link", name="Programmes").click()
     page.get_by_role("link", name=cohort.name).first.click()
     page.get_by_role("navigation", name="Gestion de la promotion").get_by_role(
         "link", name="Équipes"

@@ -161,21 +161,22 @@ def test_the_administrator_approves_and_the_first_coordinator_is_invited(
     assert response.status_code == 302
     invitation.refresh_from_db()
     coordinator = invitation.accepted_by
+    # The first coordinator creates the programme from a format (cohorts.formats).
     response = login(coordinator).post(
-        reverse("cohorts:programme_create"),
+        reverse("cohorts:programme_create") + "?format=agents_school",
         {
             "organisation": organisation.pk,
+            "format": "agents_school",
             "name": "Défis de l'Essonne",
             "description": "",
             "team_min_size": 3,
             "team_max_size": 6,
-            "team_min_disciplines": 2,
-            "team_min_schools": 2,
             "retention_years": 3,
         },
     )
     assert response.status_code == 302
-    assert Programme.objects.get(organisation=organisation).name == "Défis de l'Essonne"
+    programme = Programme.objects.get(organisation=organisation)
+    assert (programme.name, programme.format) == ("Défis de l'Essonne", "agents_school")
     commune_invitation_create(
         commune=places["evry"], territory=organisation, email="a@evry.fr", invited_by=coordinator
     )

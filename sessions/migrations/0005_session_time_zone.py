@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0003_invited_role_platform_admin'),
+        ('meetings', '0004_alter_invitedrole_role'),
     ]
 
     operations = [
