@@ -24,6 +24,8 @@ def _org_for(world, role):
         Role.COACH: world.a.departement,
         Role.JUROR: world.a.departement,
         Role.PLATFORM_ADMIN: world.a.platform,
+        Role.EXPERT: world.a.departement,
+        Role.APPLICANT: world.a.applicant,
     }[role]
 
 
