@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "commons",
     "calls",
     "sprints",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,8 @@ ACCOUNT_RATE_LIMITS = {
 # the proxy's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER", "") or None
+# The open-data API's limit (opendata/api.py) counts the same client address.
+NINJA_NUM_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT or None
 # Sign-up is closed: people join through an invitation (curiouslab.accounts.services:
 # invitation_create, invitation_accept).
 ACCOUNT_SIGNUP_OPEN = env_bool("ACCOUNT_SIGNUP_OPEN", False)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("onboarding.urls")),
     path("", include("commons.urls")),
     path("sprints/", include("sprints.urls")),
+    path("", include("opendata.urls")),
     path(f"{settings.ADMIN_URL}", admin.site.urls),
 ]
 

@@ -22,6 +22,7 @@ APPS = [
     "commons",
     "calls",
     "sprints",
+    "opendata",
 ]
 COMMON_IGNORES = [".venv", "var", "tests", "bench", "node_modules", "static", "migrations"]
 

@@ -26,6 +26,7 @@ MATRIX_MODULES = [
     "tests.onboarding.matrix",
     "tests.calls.matrix",
     "tests.commons.matrix",
+    "tests.opendata.matrix",
     "tests.sprints.matrix",
 ]
 

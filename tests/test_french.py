@@ -74,7 +74,9 @@ def test_plain_text_mail_never_contains_an_html_entity(name):
     template = get_template(name).template
     with translation.override("fr"):
         text = template.render(
-            AnythingContext({"date_changed": True, "place_changed": True, "message": NAME})
+            AnythingContext(
+                {"date_changed": True, "place_changed": True, "message": NAME, "months": 6}
+            )
         )
     assert not ENTITY.search(text), f"{name} escapes HTML in a plain-text message:\n{text}"
     assert NAME in text or "{{" not in Path(template.origin.name).read_text()

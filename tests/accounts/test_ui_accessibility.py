@@ -225,6 +225,7 @@ def test_navigation_is_grouped_by_area_in_a_fixed_order(world, login):
         ("Programmes et équipes", ["Programmes", "Équipes"]),
         ("Séances", ["Mes séances", "Accompagnement"]),
         ("Jury et documents", ["Jury", "Diplômes et trophées"]),
+        ("Appels à projets", ["Appels à projets"]),
         ("Les communs", ["Publications", "Archive des projets"]),
         ("Administration", ["Invitations", "Journal d'audit"]),
     ]

@@ -259,4 +259,4 @@ def test_the_platform_page_costs_the_same_with_one_or_many_territories(world, lo
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     assert len(many) == len(few)
-    assert "Territoire 00" in page and "32 territoires sur la plateforme" in page
+    assert "Territoire 00" in page and "34 territoires sur la plateforme" in page
