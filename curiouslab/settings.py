@@ -467,6 +467,7 @@ STORAGE_PATH_FIELDS = [
     "documents.DocumentArchive.file",
     "privacy.DataExport.file",
     "sprints.PrototypeFile.path",
+    "sprints.BadgeSheet.file",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

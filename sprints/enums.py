@@ -34,6 +34,17 @@ class JobFamily(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class BadgeLayout(models.TextChoices):
+    A6 = "a6", _("One badge a page (A6)")
+    EIGHT = "eight", _("Eight badges an A4 page")
+
+
+class BadgeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class Rating(models.IntegerChoices):
     NOT_AT_ALL = 1, _("Not at all")
     A_LITTLE = 2, _("A little")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sprints.enums import Rating
-from sprints.models import Feedback, Option, Registration, SiteChallenge
+from challenges.enums import ChallengeStatus
+from challenges.models import Challenge
+from sprints.enums import AgendaKind, Rating
+from sprints.models import Feedback, Option, Registration, Site, SiteChallenge
 
 
 class ChallengeChoiceField(forms.ModelChoiceField):
@@ -127,3 +129,44 @@ class AssignmentForm(forms.Form):
 
     def placements(self) -> dict[int, int]:
         return {int(name[1:]): team for name, team in self.cleaned_data.items()}
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["city", "venue", "address", "rooms", "time_zone", "capacity"]
+        widgets = {"rooms": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity < 1 or capacity > 5000:
+            raise forms.ValidationError(_("Give a capacity between 1 and 5,000."))
+        return capacity
+
+
+class SiteChallengeForm(forms.Form):
+    challenge = forms.ModelChoiceField(label=_("Challenge"), queryset=Challenge.objects.none())
+    room = forms.CharField(label=_("Room"), max_length=120, required=False)
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = Challenge.objects.filter(
+            cohort=site.edition.cohort, status=ChallengeStatus.ACCEPTED, sprint_site__isnull=True
+        ).order_by("title")
+
+
+class AgendaItemForm(forms.Form):
+    """A slot of the site's agenda, in the site's local time."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    room = forms.CharField(label=_("Room"), max_length=120, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            raise forms.ValidationError(_("The end must come after the start."))
+        return data

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import StoredFile
 from sessions.enums import TIME_ZONES
-from sprints.enums import AgendaKind, JobFamily, Rating, RegistrationStatus
+from sprints.enums import (
+    AgendaKind,
+    BadgeLayout,
+    BadgeStatus,
+    JobFamily,
+    Rating,
+    RegistrationStatus,
+)
 
 
 def _token() -> str:
@@ -276,3 +283,36 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} @ {self.stand}"
+
+
+class BadgeSheet(models.Model):
+    """The name badges of a site's confirmed participants, as one PDF to print, rendered by
+    a worker (task ``sprints.render_badges``); each badge carries its check-in QR code."""
+
+    Status = BadgeStatus
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="badge_sheets")
+    layout = models.CharField(_("layout"), max_length=10, choices=BadgeLayout.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BadgeStatus.choices, default=BadgeStatus.PENDING
+    )
+    file = models.CharField(max_length=255, blank=True)
+    badge_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge sheet")
+        verbose_name_plural = _("badge sheets")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.site} · {self.get_layout_display()}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == BadgeStatus.READY

@@ -5,6 +5,7 @@ teams, the team's options and prototype, and the exhibition's feedback."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from curiouslab.audit import audit_log
 from curiouslab.errors import DomainError
 from curiouslab.mail import Recipient, send_templated_mail
 from curiouslab.site import absolute_url
+from curiouslab.slugs import unique_slug
 from curiouslab.storedfiles import files_atomic
 from sessions.enums import SessionKind
 from sessions.models import Session
@@ -58,6 +60,8 @@ def edition_create(
     *, cohort: Cohort, actor: User, registration_closes: datetime.datetime, introduction: str = ""
 ) -> Edition:
     require(actor, "cohorts.manage_cohort", cohort)
+    if not cohort.programme.format_spec.uses_sites:
+        raise DomainError(_("Only a sprint's edition runs at sites."))
     with transaction.atomic():
         edition = Edition.objects.create(
             cohort=cohort, registration_closes=registration_closes, introduction=introduction
@@ -66,8 +70,27 @@ def edition_create(
     return edition
 
 
+def edition_for(*, cohort: Cohort, actor: User) -> Edition:
+    """The sprint's side of a sprint programme's cohort, made the first time a coordinator
+    opens it (registration closes by default the evening before the opening talks)."""
+    edition = Edition.objects.filter(cohort=cohort).first()
+    if edition is not None:
+        return edition
+    eve = datetime.datetime.combine(
+        cohort.kickoff - datetime.timedelta(days=1),
+        datetime.time(18),
+        tzinfo=ZoneInfo("Europe/Paris"),
+    )
+    return edition_create(cohort=cohort, actor=actor, registration_closes=eve)
+
+
 def site_create(*, edition: Edition, actor: User, data: dict, coordinators=()) -> Site:
     require(actor, "sprints.manage_edition", edition)
+    data = dict(data)
+    if not data.get("slug"):
+        data["slug"] = unique_slug(
+            Site.objects.filter(edition=edition), data["city"], max_length=60, fallback="site"
+        )
     with transaction.atomic():
         site = Site.objects.create(edition=edition, **data)
         site.coordinators.set(coordinators)
@@ -83,6 +106,8 @@ def site_challenge_add(
     cohort = site.edition.cohort
     if challenge.cohort_id != cohort.pk:
         raise DomainError(_("This challenge is not one of this edition's."))
+    if SiteChallenge.objects.filter(challenge=challenge).exists():
+        raise DomainError(_("This challenge is already taken on at a site."))
     with transaction.atomic():
         team = Team.objects.create(
             cohort=cohort, name=f"{site.city} · {challenge.title}"[:120], challenge=challenge

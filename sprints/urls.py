@@ -14,9 +14,16 @@ urlpatterns = [
     path("stand/<str:token>/", views.stand, name="stand"),
     path("stand/<str:token>/compte/", views.stand_count, name="stand_count"),
     # Coordinators.
+    path("", views.home, name="home"),
+    path("editions/<int:cohort_id>/", views.cohort_edition, name="cohort_edition"),
+    path("<int:pk>/sites/", views.site_add, name="site_add"),
+    path("sites/<int:pk>/defis/", views.site_challenge_add, name="site_challenge_add"),
+    path("sites/<int:pk>/programme/", views.agenda_add, name="agenda_add"),
     path("<int:pk>/", views.edition_overview, name="edition_overview"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/equipes/", views.assignment, name="assignment"),
+    path("sites/<int:pk>/badges/", views.badges_request, name="badges_request"),
+    path("sites/<int:pk>/badges/<int:sheet_id>/", views.badges_download, name="badges_download"),
     path("emargement/<str:token>/", views.check_in, name="check_in"),
     # The team's private page.
     path("equipes/<int:team_id>/", views.team_page, name="team"),

@@ -6,6 +6,7 @@ private: its participants (by their pass), the site's coordinators, the challeng
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from zoneinfo import ZoneInfo
 
@@ -21,23 +22,28 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cohorts.formats import Feature, formats_using
+from cohorts.selectors import cohorts_managed_by
 from curiouslab.downloads import serve_bytes, serve_stored_file
 from curiouslab.errors import DomainError
 from curiouslab.qr import qr_svg
 from curiouslab.site import absolute_url
 from sessions import ics
-from sprints import selectors, services
+from sprints import badges, selectors, services
 from sprints.assignment import Person, Placement, assign
-from sprints.enums import RegistrationStatus
+from sprints.enums import BadgeLayout, BadgeStatus, RegistrationStatus
 from sprints.forms import (
+    AgendaItemForm,
     AssignmentForm,
     FeedbackForm,
     OptionForm,
     PrototypeFileForm,
     RegistrationForm,
+    SiteChallengeForm,
+    SiteForm,
     ValidateOptionForm,
 )
-from sprints.models import Option, PrototypeFile, Registration, Site
+from sprints.models import BadgeSheet, Option, PrototypeFile, Registration, Site
 
 SESSION_KEY = "sprint_passes"  # the tokens of the registrations this browser opened a pass of
 
@@ -50,16 +56,25 @@ def _remember(request, registration: Registration) -> None:
     request.session[SESSION_KEY] = [registration.token, *tokens][:5]
 
 
-def participant(request, edition_id: int) -> Registration | None:
-    """The confirmed registration of this browser (its pass) in the edition, if any."""
+def participants(request, edition_id: int) -> list[Registration]:
+    """The confirmed registrations whose pass this browser opened in the edition, the most
+    recently opened first (a shared phone may hold a few)."""
     tokens = request.session.get(SESSION_KEY) or []
     if not tokens:
-        return None
-    return (
-        Registration.objects.select_related("site__edition", "team")
-        .filter(token__in=tokens, site__edition_id=edition_id, status=RegistrationStatus.CONFIRMED)
-        .first()
-    )
+        return []
+    found = {
+        r.token: r
+        for r in Registration.objects.select_related("site__edition", "team").filter(
+            token__in=tokens, site__edition_id=edition_id, status=RegistrationStatus.CONFIRMED
+        )
+    }
+    return [found[t] for t in tokens if t in found]
+
+
+def participant(request, edition_id: int) -> Registration | None:
+    """Who this browser is in the edition: the pass it opened last."""
+    mine = participants(request, edition_id)
+    return mine[0] if mine else None
 
 
 # --- Public pages ----------------------------------------------------------------------------
@@ -250,9 +265,26 @@ def stand_count(request, token: str):
 
 
 @login_required
+def home(request):
+    """The editions a national coordinator runs and the sites a site coordinator runs."""
+    return render(
+        request,
+        "sprints/home.html",
+        {
+            "editions": list(selectors.editions_managed_by(request.user)),
+            "sites": list(selectors.sites_visible_to(request.user).order_by("edition", "city")),
+        },
+    )
+
+
+@login_required
 def edition_overview(request, pk: int):
     """The national coordinator's page: every site's figures, in a constant number of queries."""
     edition = get_object_or_404(selectors.editions_managed_by(request.user), pk=pk)
+    return _overview(request, edition)
+
+
+def _overview(request, edition, *, site_form=None, status=200):
     figures = selectors.sites_figures(edition.sites.all())
     totals = {
         "capacity": sum(f.site.capacity for f in figures),
@@ -263,7 +295,14 @@ def edition_overview(request, pk: int):
     return render(
         request,
         "sprints/edition_overview.html",
-        {"edition": edition, "figures": figures, "totals": totals},
+        {
+            "edition": edition,
+            "figures": figures,
+            "totals": totals,
+            "terms": edition.cohort.programme.terms,
+            "site_form": site_form or SiteForm(),
+        },
+        status=status,
     )
 
 
@@ -286,6 +325,12 @@ def site_detail(request, pk: int):
                 status=RegistrationStatus.CANCELLED
             ),
             "days": _timeline(site),
+            "badge_sheets": list(site.badge_sheets.all()[:3]),
+            "terms": site.edition.cohort.programme.terms,
+            "can_set_up": request.user.has_perm("sprints.manage_edition", site.edition),
+            "challenge_form": SiteChallengeForm(site=site, prefix="challenge"),
+            "agenda_form": AgendaItemForm(prefix="slot"),
+            "badge_layouts": BadgeLayout.choices,
         },
     )
 
@@ -365,11 +410,13 @@ def assignment(request, pk: int):
 
 
 @login_required
-@require_POST
 def check_in(request, token: str):
+    """The badge's QR code: a site's coordinator scans it and confirms (GET shows whom)."""
     registration = get_object_or_404(Registration.objects.select_related("site"), token=token)
     if not request.user.has_perm("sprints.manage_site", registration.site):
         raise Http404
+    if request.method != "POST":
+        return render(request, "sprints/check_in.html", {"registration": registration})
     try:
         services.registration_check_in(registration=registration, actor=request.user)
     except DomainError as exc:
@@ -377,6 +424,30 @@ def check_in(request, token: str):
     else:
         messages.success(request, _("%(name)s is checked in.") % {"name": registration})
     return redirect("sprints:site_detail", registration.site_id)
+
+
+@login_required
+@require_POST
+def badges_request(request, pk: int):
+    site = _site_or_404(request, pk)
+    layout = request.POST.get("layout")
+    if layout not in BadgeLayout.values:
+        messages.error(request, _("Choose a layout for the badges."))
+    else:
+        badges.badges_request(site=site, actor=request.user, layout=layout)
+        messages.success(
+            request, _("The badges are being prepared: the PDF appears on this page when ready.")
+        )
+    return redirect("sprints:site_detail", site.pk)
+
+
+@login_required
+def badges_download(request, pk: int, sheet_id: int):
+    site = _site_or_404(request, pk)
+    sheet = get_object_or_404(BadgeSheet, pk=sheet_id, site=site, status=BadgeStatus.READY)
+    return serve_stored_file(
+        sheet.file, filename=f"badges-{site.slug}.pdf", content_type="application/pdf"
+    )
 
 
 # --- The team's page -------------------------------------------------------------------------
@@ -389,8 +460,15 @@ def _team_access(request, team_id: int):
     if team is None:
         raise Http404
     staff = request.user.is_authenticated and request.user.has_perm("sprints.view_team", team)
-    me = participant(request, team.sprint_challenge.site.edition_id)
-    member = me is not None and me.team_id == team.pk
+    me = next(
+        (
+            r
+            for r in participants(request, team.sprint_challenge.site.edition_id)
+            if r.team_id == team.pk
+        ),
+        None,
+    )
+    member = me is not None
     if not (staff or member):
         raise Http404
     return team, member, me
@@ -514,3 +592,80 @@ def prototype_download(request, team_id: int, file_id: int):
     team, _member, _me = _team_access(request, team_id)
     item = get_object_or_404(PrototypeFile, pk=file_id, team=team)
     return serve_stored_file(item.path, filename=item.original_name, content_type=item.content_type)
+
+
+# --- Setting up an edition: its sites, their challenges and agenda ----------------------------
+
+
+@login_required
+def cohort_edition(request, cohort_id: int):
+    """From a sprint programme's cohort (its « Sites » tab): the edition's national page."""
+    cohort = get_object_or_404(
+        cohorts_managed_by(request.user).filter(programme__format__in=formats_using(Feature.SITES)),
+        pk=cohort_id,
+    )
+    edition = services.edition_for(cohort=cohort, actor=request.user)
+    return redirect("sprints:edition_overview", edition.pk)
+
+
+@login_required
+@require_POST
+def site_add(request, pk: int):
+    edition = get_object_or_404(selectors.editions_managed_by(request.user), pk=pk)
+    form = SiteForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, edition, site_form=form, status=400)
+    site = services.site_create(edition=edition, actor=request.user, data=form.cleaned_data)
+    messages.success(request, _("The site %(city)s is added.") % {"city": site.city})
+    return redirect("sprints:site_detail", site.pk)
+
+
+@login_required
+@require_POST
+def site_challenge_add(request, pk: int):
+    site = _site_or_404(request, pk)
+    if not request.user.has_perm("sprints.manage_edition", site.edition):
+        raise Http404
+    form = SiteChallengeForm(request.POST, site=site, prefix="challenge")
+    if form.is_valid():
+        try:
+            services.site_challenge_add(
+                site=site,
+                actor=request.user,
+                challenge=form.cleaned_data["challenge"],
+                room=form.cleaned_data["room"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The challenge is taken on at this site, with its team."))
+    else:
+        messages.error(request, _("Choose one of the edition's accepted challenges."))
+    return redirect("sprints:site_detail", site.pk)
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk: int):
+    site = _site_or_404(request, pk)
+    form = AgendaItemForm(request.POST, prefix="slot")
+    if form.is_valid():
+        d = form.cleaned_data
+        zone = ZoneInfo(site.time_zone)
+        try:
+            services.agenda_item_add(
+                site=site,
+                actor=request.user,
+                kind=d["kind"],
+                title=d["title"],
+                starts_at=datetime.datetime.combine(d["day"], d["starts"], tzinfo=zone),
+                ends_at=datetime.datetime.combine(d["day"], d["ends"], tzinfo=zone),
+                room=d["room"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The slot is added to the agenda."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("sprints:site_detail", site.pk)

@@ -42,6 +42,7 @@ PACKAGES = (
     "commons",
     "training",
     "calls",
+    "sprints",
 )
 FORM_EXAMPLES = 30
 VIEW_EXAMPLES = 6

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from cohorts.enums import ProgrammeFormat
 from curiouslab.accounts.models import OrganisationKind, Role
 from sprints import services
 from sprints.enums import AgendaKind, JobFamily
 from sprints.models import Edition, Site, SiteChallenge
 from tests.challenges.factories import ChallengeFactory
-from tests.factories import CohortFactory, OrganisationFactory, member
+from tests.factories import CohortFactory, OrganisationFactory, ProgrammeFactory, member
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Sprint:
 def make_sprint(
     *, cohort=None, municipality=None, capacity: int = 30, challenges_per_site: int = 3, closes=None
 ) -> Sprint:
-    cohort = cohort or CohortFactory()
+    cohort = cohort or CohortFactory(programme=ProgrammeFactory(format=ProgrammeFormat.SPRINT))
     org = cohort.programme.organisation
     coordinator = member(Role.COORDINATOR, org)
     edition = services.edition_create(

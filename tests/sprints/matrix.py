@@ -20,11 +20,17 @@ VALIDATE = {"anonymous": ANON_LOGIN, "municipal_staff": 302, "default": 404}
 def build(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from cohorts.enums import ProgrammeFormat
     from sprints import services
     from tests.challenges.factories import PNG_BYTES
+    from tests.factories import CohortFactory, ProgrammeFactory
     from tests.sprints.factories import make_sprint, register
 
-    sprint = make_sprint(cohort=world.a.cohort, municipality=world.a.municipality)
+    # Side A's département runs a sprint programme too (the world's own is a school year).
+    programme = ProgrammeFactory(organisation=world.a.departement, format=ProgrammeFormat.SPRINT)
+    sprint = make_sprint(
+        cohort=CohortFactory(programme=programme), municipality=world.a.municipality
+    )
     rennes = sprint.sites["Rennes"]
     rennes.coordinators.add(world.a.people["coach"])
     registration = register(sprint, "Rennes", 0)
@@ -37,7 +43,12 @@ def build(world):
         team=stand.team,
         upload=SimpleUploadedFile("maquette.png", PNG_BYTES, content_type="image/png"),
     )
+    from sprints.badges import badges_render, badges_request
+
+    sheet = badges_request(site=rennes, actor=sprint.coordinator, layout="eight")
+    badges_render(sheet_id=sheet.pk)
     world.objects.update(
+        sprint_badges=sheet,
         sprint=sprint,
         sprint_registration=registration,
         sprint_stand=stand,
@@ -70,7 +81,12 @@ def _cancel(w):
     return {"signed": services.cancel_token(w["sprint_registration"])}
 
 
+# Setting up: the national coordinator only.
+SETUP_ACTION = {"anonymous": ANON_LOGIN, "coordinator": 302, "default": 404}
+
 ROWS = {
+    # Anyone signed in: the list shows only what they run (nothing for most).
+    "sprints:home": Row({"anonymous": ANON_LOGIN, "default": 200}),
     "sprints:register": Row(PUBLIC, kwargs=_edition),
     "sprints:pass": Row(PUBLIC, kwargs=_pass),
     "sprints:cancel": Row(PUBLIC, kwargs=_cancel),
@@ -78,11 +94,27 @@ ROWS = {
     "sprints:site_agenda_ics": Row(PUBLIC, kwargs=_site),
     "sprints:stand": Row(PUBLIC, kwargs=lambda w: {"token": w["sprint_stand"].stand_token}),
     "sprints:stand_count": Row(PUBLIC, kwargs=lambda w: {"token": w["sprint_stand"].stand_token}),
+    "sprints:cohort_edition": Row(
+        {"anonymous": ANON_LOGIN, "coordinator": 302, "default": 404},
+        kwargs=lambda w: {"cohort_id": w["sprint"].edition.cohort_id},
+    ),
+    # Empty: the form comes back with its errors.
+    "sprints:site_add": Row(
+        {"anonymous": ANON_LOGIN, "coordinator": 400, "default": 404},
+        kwargs=lambda w: {"pk": w["sprint"].edition.pk},
+        method="post",
+    ),
+    "sprints:site_challenge_add": Row(SETUP_ACTION, kwargs=_site, method="post"),
+    "sprints:agenda_add": Row(SITE_ACTION, kwargs=_site, method="post"),
     "sprints:edition_overview": Row(NATIONAL, kwargs=lambda w: {"pk": w["sprint"].edition.pk}),
     "sprints:site_detail": Row(SITE, kwargs=_site),
     "sprints:assignment": Row(SITE, kwargs=_site),
     "sprints:check_in": Row(
         SITE_ACTION, kwargs=lambda w: {"token": w["sprint_registration"].token}, method="post"
+    ),
+    "sprints:badges_request": Row(SITE_ACTION, kwargs=_site, method="post"),
+    "sprints:badges_download": Row(
+        SITE, kwargs=lambda w: {**_site(w), "sheet_id": w["sprint_badges"].pk}
     ),
     "sprints:team": Row(TEAM, kwargs=_team),
     "sprints:option_add": Row(TEAM_EDIT, kwargs=_team, method="post"),

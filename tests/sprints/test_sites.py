@@ -103,3 +103,73 @@ def test_a_site_coordinator_sees_only_their_site(client):
     assert client.post(reverse("sprints:check_in", args=[other.token])).status_code == 404
     other.refresh_from_db()
     assert other.checked_in_at is None
+
+
+def _slot(kind, title, starts, ends) -> dict:
+    fields = {"kind": kind, "title": title, "day": "2027-07-09", "starts": starts, "ends": ends}
+    return {f"slot-{k}": v for k, v in fields.items()}
+
+
+def test_the_coordinator_sets_up_an_edition_from_the_sprint_cohort(client):
+    from cohorts.enums import ProgrammeFormat
+    from curiouslab.accounts.models import Role
+    from sprints.models import Edition, Site
+    from tests.challenges.factories import ChallengeFactory
+    from tests.factories import CohortFactory, ProgrammeFactory, member
+
+    programme = ProgrammeFactory(format=ProgrammeFormat.SPRINT)
+    cohort = CohortFactory(programme=programme)
+    coordinator = member(Role.COORDINATOR, programme.organisation)
+    client.force_login(coordinator)
+    # The cohort's tab opens the edition (made the first time).
+    tab = client.get(reverse("cohorts:cohort_detail", args=[cohort.pk])).content.decode()
+    url = reverse("sprints:cohort_edition", args=[cohort.pk])
+    assert url in tab
+    edition_url = client.get(url)["Location"]
+    edition = Edition.objects.get(cohort=cohort)
+    assert client.get(url)["Location"] == edition_url and Edition.objects.count() == 1
+    # A site in Martinique, with a challenge and a slot at 9:00 local time.
+    bad = client.post(reverse("sprints:site_add", args=[edition.pk]), {"city": "Fort-de-France"})
+    assert bad.status_code == 400 and not Site.objects.exists()
+    response = client.post(
+        reverse("sprints:site_add", args=[edition.pk]),
+        {
+            "city": "Fort-de-France",
+            "venue": "Hôtel de la collectivité",
+            "time_zone": "America/Martinique",
+            "capacity": 60,
+        },
+    )
+    site = Site.objects.get()
+    assert response["Location"] == reverse("sprints:site_detail", args=[site.pk])
+    assert site.slug == "fort-de-france"
+    challenge = ChallengeFactory(call=cohort, accepted=True)
+    client.post(
+        reverse("sprints:site_challenge_add", args=[site.pk]), {"challenge-challenge": challenge.pk}
+    )
+    assert site.site_challenges.get().team.challenge == challenge
+    client.post(
+        reverse("sprints:agenda_add", args=[site.pk]),
+        _slot("opening_talk", "Ouverture", "09:00", "10:00"),
+    )
+    session = Session.objects.get(sprint_item__site=site)
+    assert session.starts_at.isoformat() == "2027-07-09T13:00:00+00:00"  # UTC-4
+    # An agenda slot ending before it starts is refused, with nothing saved.
+    client.post(
+        reverse("sprints:agenda_add", args=[site.pk]),
+        _slot("break", "Pause", "11:00", "10:00"),
+    )
+    assert Session.objects.filter(sprint_item__site=site).count() == 1
+
+
+def test_a_school_year_cohort_has_no_sites(client):
+    from curiouslab.accounts.models import Role
+    from sprints.models import Edition
+    from tests.factories import CohortFactory, member
+
+    cohort = CohortFactory()
+    client.force_login(member(Role.COORDINATOR, cohort.programme.organisation))
+    assert client.get(reverse("sprints:cohort_edition", args=[cohort.pk])).status_code == 404
+    page = client.get(reverse("cohorts:cohort_detail", args=[cohort.pk])).content.decode()
+    assert reverse("sprints:cohort_edition", args=[cohort.pk]) not in page
+    assert not Edition.objects.exists()

@@ -21,6 +21,7 @@ SEEDS = [
     "commons.demo",
     "training.demo",
     "calls.demo",
+    "sprints.demo",
 ]
 
 
