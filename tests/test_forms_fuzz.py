@@ -42,7 +42,6 @@ PACKAGES = (
     "commons",
     "training",
     "calls",
-    "sprints",
 )
 FORM_EXAMPLES = 30
 VIEW_EXAMPLES = 6
