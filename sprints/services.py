@@ -413,7 +413,9 @@ def option_validate(*, option: Option, actor: User, comment: str) -> Option:
         raise DomainError(_("Say in a comment how the option meets your expectation."))
     with transaction.atomic():
         locked = (
-            Option.objects.select_for_update()
+            # Only the option's row: the team's challenge is a nullable join, which
+            # PostgreSQL refuses to lock.
+            Option.objects.select_for_update(of=("self",))
             .select_related("team__challenge", "team__cohort__programme")
             .get(pk=option.pk)
         )
