@@ -99,7 +99,7 @@ def test_first_tab_focuses_visible_skip_link(page):
 def test_keyboard_focus_visible_on_links_buttons_and_fields(page):
     page.goto("/accounts/login/")
     seen = []
-    for _ in range(6):
+    for _ in range(9):  # the header's links (projects, programmes, sign in), then the form
         page.keyboard.press("Tab")
         seen.append(
             page.evaluate(
@@ -183,12 +183,14 @@ def test_coordinator_menu_is_grouped_by_area_and_reaches_every_page_at_1280(page
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
     nav = page.get_by_role("navigation", name="Navigation principale")
     areas = nav.get_by_role("list")
-    expect(areas).to_have_count(6)
+    expect(areas).to_have_count(8)
     for area, entries in [
         ("Défis", ["Défis à examiner"]),
         ("Programmes et équipes", ["Programmes", "Équipes"]),
         ("Séances", ["Mes séances", "Accompagnement"]),
         ("Jury et documents", ["Jury", "Diplômes et trophées"]),
+        ("Appels à projets", ["Appels à projets"]),
+        ("Les communs", ["Publications", "Archive des projets"]),
         ("Administration", ["Invitations", "Journal d'audit"]),
     ]:
         group = nav.get_by_role("list", name=area)
