@@ -38,10 +38,11 @@ def outcomes() -> QuerySet[Outcome]:
 
 def generation() -> tuple:
     """What changes whenever a public answer of the API may change: the published count, the
-    latest publication, consent and follow-up (one query; the cache's key, see ``cache``)."""
+    latest publication, consent and follow-up (three small aggregates; the cache's key, see
+    ``cache``)."""
     published = Q(status=PublicationStatus.PUBLISHED)
     figures = Publication.objects.aggregate(
-        n=Count("pk", filter=published, distinct=True),
+        n=Count("pk", filter=published),
         published=Max("published_at"),
     )
     consent = NameConsent.objects.aggregate(at=Max("answered_at"))["at"]
